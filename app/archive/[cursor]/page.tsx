@@ -1,0 +1,23 @@
+import { notFound } from 'next/navigation';
+import { PostList } from '@/app/_components/post-list';
+import { getLatestPosts } from '@/lib/blog';
+import { PLACEHOLDER_PARAM } from '@/lib/static-params';
+
+export const metadata = { title: 'Older posts' };
+
+// Archive pages render on first request and are then cached; the placeholder satisfies the build.
+export function generateStaticParams() {
+  return [{ cursor: PLACEHOLDER_PARAM }];
+}
+
+export default async function ArchivePage({ params }: PageProps<'/archive/[cursor]'>) {
+  const { cursor } = await params;
+  const { data: page, stamp } = await getLatestPosts(cursor);
+  if (!page || page.posts.length === 0) notFound();
+  return (
+    <>
+      <h1 className="text-3xl font-bold tracking-tight">Older posts</h1>
+      <PostList page={page} stamp={stamp} olderHref={(next) => `/archive/${next}`} />
+    </>
+  );
+}

@@ -1,0 +1,57 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { getNavigation } from '@/lib/blog';
+import { CacheStamp } from './_components/cache-stamp';
+import './globals.css';
+
+export const metadata: Metadata = {
+  title: { default: 'Tagged Cache Blog', template: '%s · Tagged Cache Blog' },
+  description: 'A Next.js 16 reference blog: every read cached with tags, every write invalidating exactly those tags.',
+  alternates: { types: { 'application/rss+xml': '/feed.xml' } },
+};
+
+async function Header() {
+  const { data: nav, stamp } = await getNavigation();
+  return (
+    <header className="border-b border-zinc-200 dark:border-zinc-800">
+      <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-4 px-4 py-4">
+        <Link href="/" className="text-lg font-bold tracking-tight">
+          Tagged Cache Blog
+        </Link>
+        <nav aria-label="Categories" className="flex flex-wrap gap-x-4 gap-y-1 text-sm">
+          {nav.categories.map((c) => (
+            <Link key={c.id} href={`/categories/${c.slug}`} className="text-zinc-600 hover:text-zinc-950 dark:text-zinc-300 dark:hover:text-white">
+              {c.name}
+            </Link>
+          ))}
+        </nav>
+      </div>
+      <div className="sr-only">
+        <CacheStamp stamp={stamp} />
+      </div>
+    </header>
+  );
+}
+
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="min-h-screen bg-white font-sans text-zinc-900 antialiased dark:bg-zinc-950 dark:text-zinc-100">
+        <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:p-2">
+          Skip to content
+        </a>
+        <Header />
+        <main id="main" className="mx-auto max-w-5xl px-4 py-8">
+          {children}
+        </main>
+        <footer className="border-t border-zinc-200 py-6 text-sm text-zinc-500 dark:border-zinc-800 dark:text-zinc-400">
+          <div className="mx-auto flex max-w-5xl flex-wrap gap-4 px-4">
+            <Link href="/feed.xml" className="hover:underline">RSS feed</Link>
+            <Link href="/sitemap.xml" className="hover:underline">Sitemap</Link>
+            <span>Every region shows when it was cached and which tags it carries.</span>
+          </div>
+        </footer>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,17 @@
+import { PostList } from './_components/post-list';
+import { getLatestPosts } from '@/lib/blog';
+
+export default async function HomePage() {
+  const { data: page, stamp } = await getLatestPosts(null);
+  return (
+    <>
+      <h1 className="text-3xl font-bold tracking-tight">Latest posts</h1>
+      <PostList
+        page={page!}
+        stamp={stamp}
+        olderHref={(cursor) => `/archive/${cursor}`}
+        emptyText="No posts have been published yet. Seed the database with `npm run db:seed`."
+      />
+    </>
+  );
+}

@@ -1,0 +1,101 @@
+// Every public read of the blog, each a 'use cache' function tagged from the vocabulary in lib/cache/tags.ts.
+// Pages call these and nothing else, so what a page shows is exactly what these tags cover.
+import { cacheLife } from 'next/cache';
+import { getDb } from '@/db/client';
+import * as q from '@/db/queries/blog';
+import { tagged } from './cache/tagged';
+import { renderMarkdown } from './markdown';
+import { tags } from './cache/tags';
+
+/** Tags for the authors named in a list, so renaming an author refreshes every list that shows their name. */
+const authorTags = (page: q.PostPage) => [...new Set(page.posts.map((p) => p.author.id))].map(tags.author);
+
+export async function getLatestPosts(cursor: string | null) {
+  'use cache';
+  cacheLife('lists');
+  const after = cursor === null ? null : q.decodeCursor(cursor);
+  const page = cursor !== null && !after ? null : await q.listPublishedPosts(getDb(), { after });
+  return tagged(page, [tags.posts, ...(page ? authorTags(page) : [])]);
+}
+
+export async function getPost(slug: string) {
+  'use cache';
+  cacheLife('posts');
+  const post = await q.getPublishedPostBySlug(getDb(), slug);
+  // A miss is cached too, under the slug's tag, so publishing a post at this URL refreshes the 404.
+  if (!post) return tagged(null, [tags.postSlug(slug)]);
+  // Rendered and sanitised once per cache entry, not on every request.
+  return tagged({ ...post, html: renderMarkdown(post.body) }, [
+    tags.postSlug(slug),
+    tags.post(post.id),
+    tags.author(post.author.id),
+    tags.category(post.category.slug),
+    ...post.topics.map((t) => tags.topic(t.slug)),
+  ]);
+}
+
+export async function getCategoryPosts(slug: string, cursor: string | null) {
+  'use cache';
+  cacheLife('lists');
+  const db = getDb();
+  const category = await q.getCategoryBySlug(db, slug);
+  const after = cursor === null ? null : q.decodeCursor(cursor);
+  if (!category || (cursor !== null && !after)) return tagged(null, [tags.category(slug), tags.categories]);
+  const page = await q.listPublishedPosts(db, { filter: { categoryId: category.id }, after });
+  return tagged({ title: category.name, description: category.description, page }, [tags.category(slug), tags.postsInCategory(slug), ...authorTags(page)]);
+}
+
+export async function getAuthorPosts(slug: string, cursor: string | null) {
+  'use cache';
+  cacheLife('lists');
+  const db = getDb();
+  const author = await q.getAuthorBySlug(db, slug);
+  const after = cursor === null ? null : q.decodeCursor(cursor);
+  if (!author || (cursor !== null && !after)) return tagged(null, [tags.authors]);
+  const page = await q.listPublishedPosts(db, { filter: { authorId: author.id }, after });
+  return tagged({ title: author.name, description: author.bio, page }, [tags.author(author.id), tags.postsByAuthor(author.id)]);
+}
+
+export async function getTopicPosts(slug: string, cursor: string | null) {
+  'use cache';
+  cacheLife('lists');
+  const db = getDb();
+  const topic = await q.getTopicBySlug(db, slug);
+  const after = cursor === null ? null : q.decodeCursor(cursor);
+  if (!topic || (cursor !== null && !after)) return tagged(null, [tags.topic(slug), tags.topics]);
+  const page = await q.listPublishedPosts(db, { filter: { topicId: topic.id }, after });
+  return tagged({ title: `#${topic.name}`, description: '', page }, [tags.topic(slug), tags.postsWithTopic(slug), ...authorTags(page)]);
+}
+
+export async function getNavigation() {
+  'use cache';
+  cacheLife('navigation');
+  const db = getDb();
+  const [categories, authors, topics] = await Promise.all([q.listCategories(db), q.listAuthors(db), q.listTopics(db)]);
+  return tagged({ categories, authors, topics }, [tags.categories, tags.authors, tags.topics]);
+}
+
+export async function getFeedPosts() {
+  'use cache';
+  cacheLife('lists');
+  const page = await q.listPublishedPosts(getDb(), { limit: 30 });
+  return tagged(page.posts, [tags.posts, ...authorTags(page)]);
+}
+
+export async function getSitemapEntries() {
+  'use cache';
+  cacheLife('lists');
+  const db = getDb();
+  const [postRows, categories, authors, topics] = await Promise.all([
+    q.listSitemapPosts(db),
+    q.listCategories(db),
+    q.listAuthors(db),
+    q.listTopics(db),
+  ]);
+  return tagged({ posts: postRows, categories, authors, topics }, [tags.posts, tags.categories, tags.authors, tags.topics]);
+}
+
+/** Slugs to prerender at build time. Not cached: it runs once per build. */
+export async function getPrerenderedPostSlugs(limit = 20): Promise<string[]> {
+  return q.listRecentPostSlugs(getDb(), limit);
+}

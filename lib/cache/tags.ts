@@ -1,0 +1,74 @@
+// The tag vocabulary: the only place a cache tag string is spelled out. Everything that tags a cache
+// entry (cacheTag) or invalidates one (updateTag, revalidateTag, the webhook) goes through these builders,
+// so a typo can't silently create a tag nobody ever invalidates.
+
+/** Next.js keeps at most 256 characters per tag and 128 tags per entry; it drops the rest with only a warning. */
+export const MAX_TAG_LENGTH = 256;
+export const MAX_TAGS_PER_ENTRY = 128;
+
+export class InvalidTagError extends Error {}
+
+const key = (value: string | number) => {
+  const text = String(value);
+  if (text.length === 0) throw new InvalidTagError('A tag key must not be empty');
+  return text;
+};
+
+export const tags = {
+  /** The site-wide lists of posts: home, archive pages, feed, sitemap. */
+  posts: 'posts',
+  /** The list of published posts in one category / by one author / with one topic. */
+  postsInCategory: (slug: string) => `posts:category:${key(slug)}`,
+  postsByAuthor: (id: number) => `posts:author:${key(id)}`,
+  postsWithTopic: (slug: string) => `posts:topic:${key(slug)}`,
+  /** One post's content, wherever it is shown (its page, and the lists that show its title). */
+  post: (id: number) => `post:${key(id)}`,
+  /** A lookup by slug, including the 404 for a slug that doesn't exist (yet). */
+  postSlug: (slug: string) => `post-slug:${key(slug)}`,
+  categories: 'categories',
+  category: (slug: string) => `category:${key(slug)}`,
+  authors: 'authors',
+  author: (id: number) => `author:${key(id)}`,
+  topics: 'topics',
+  topic: (slug: string) => `topic:${key(slug)}`,
+  /** Every price and stock figure from the inventory service. */
+  inventory: 'inventory',
+  product: (sku: string) => `product:${key(sku)}`,
+  products: 'products',
+} as const;
+
+/** What each tag looks like, for the /cache page and the README. */
+export const tagVocabulary: { pattern: string; meaning: string }[] = [
+  { pattern: tags.posts, meaning: 'the site-wide lists of posts: home, archive pages, feed, sitemap' },
+  { pattern: 'posts:category:<slug>', meaning: 'the list of published posts in one category' },
+  { pattern: 'posts:author:<id>', meaning: 'the list of published posts by one author' },
+  { pattern: 'posts:topic:<slug>', meaning: 'the list of published posts with one topic' },
+  { pattern: 'post:<id>', meaning: 'one post, wherever its content or title is shown' },
+  { pattern: 'post-slug:<slug>', meaning: 'the lookup of a post by its URL, including a 404 for that URL' },
+  { pattern: tags.categories, meaning: 'the list of categories (navigation)' },
+  { pattern: 'category:<slug>', meaning: 'one category: its name and description, wherever shown' },
+  { pattern: tags.authors, meaning: 'the list of authors' },
+  { pattern: 'author:<id>', meaning: 'one author: their page, and their name on every post' },
+  { pattern: tags.topics, meaning: 'the list of topics' },
+  { pattern: 'topic:<slug>', meaning: 'one topic: its name, wherever shown' },
+  { pattern: tags.products, meaning: 'the catalog list of products (descriptions from our database)' },
+  { pattern: 'product:<sku>', meaning: 'one product: its description, price and stock' },
+  { pattern: tags.inventory, meaning: 'every price and stock figure from the inventory service' },
+];
+
+/** Throws instead of letting Next.js silently drop a tag, which would make its invalidation a silent no-op. */
+export function validateTag(tag: string): string {
+  if (typeof tag !== 'string' || tag.length === 0) throw new InvalidTagError('A cache tag must be a non-empty string');
+  if (tag.length > MAX_TAG_LENGTH) {
+    throw new InvalidTagError(`Cache tag is ${tag.length} characters; Next.js drops tags over ${MAX_TAG_LENGTH}: ${tag.slice(0, 60)}…`);
+  }
+  return tag;
+}
+
+export function validateTags(list: readonly string[]): string[] {
+  const unique = [...new Set(list.map(validateTag))];
+  if (unique.length > MAX_TAGS_PER_ENTRY) {
+    throw new InvalidTagError(`${unique.length} cache tags on one entry; Next.js keeps only the first ${MAX_TAGS_PER_ENTRY}`);
+  }
+  return unique;
+}

