@@ -28,3 +28,7 @@ export function getDb(): Database {
   globalForDb.__ntcDb ??= createDatabase(databaseUrl(), { max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
   return globalForDb.__ntcDb.db;
 }
+
+/** A transaction handle; query functions that may run inside one accept `Executor`. */
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+export type Executor = Database | Transaction;

@@ -89,3 +89,26 @@ export type Author = typeof authors.$inferSelect;
 export type Category = typeof categories.$inferSelect;
 export type Topic = typeof topics.$inferSelect;
 export type Post = typeof posts.$inferSelect;
+
+/**
+ * Every cache invalidation, from Server Actions and webhooks: the /cache page shows it, and a webhook's
+ * delivery id is unique here, which makes a re-sent delivery a no-op.
+ */
+export const revalidations = pgTable(
+  'revalidations',
+  {
+    id: serial('id').primaryKey(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    tags: text('tags').array().notNull(),
+    // 'update' = updateTag, 'max' = revalidateTag(tag, 'max'), 'expire' = revalidateTag(tag, { expire: 0 })
+    mode: varchar('mode', { length: 16, enum: ['update', 'max', 'expire'] }).notNull(),
+    source: varchar('source', { length: 16, enum: ['action', 'webhook'] }).notNull(),
+    // Who asked: a user for actions, the sender's delivery id for webhooks.
+    actor: varchar('actor', { length: 200 }).notNull(),
+    deliveryId: varchar('delivery_id', { length: 200 }).unique(),
+    change: varchar('change', { length: 100 }),
+  },
+  (t) => [index('revalidations_at_idx').on(t.at.desc())],
+);
+
+export type Revalidation = typeof revalidations.$inferSelect;

@@ -37,24 +37,33 @@ export const tags = {
   products: 'products',
 } as const;
 
-/** What each tag looks like, for the /cache page and the README. */
-export const tagVocabulary: { pattern: string; meaning: string }[] = [
-  { pattern: tags.posts, meaning: 'the site-wide lists of posts: home, archive pages, feed, sitemap' },
-  { pattern: 'posts:category:<slug>', meaning: 'the list of published posts in one category' },
-  { pattern: 'posts:author:<id>', meaning: 'the list of published posts by one author' },
-  { pattern: 'posts:topic:<slug>', meaning: 'the list of published posts with one topic' },
-  { pattern: 'post:<id>', meaning: 'one post, wherever its content or title is shown' },
-  { pattern: 'post-slug:<slug>', meaning: 'the lookup of a post by its URL, including a 404 for that URL' },
-  { pattern: tags.categories, meaning: 'the list of categories (navigation)' },
-  { pattern: 'category:<slug>', meaning: 'one category: its name and description, wherever shown' },
-  { pattern: tags.authors, meaning: 'the list of authors' },
-  { pattern: 'author:<id>', meaning: 'one author: their page, and their name on every post' },
-  { pattern: tags.topics, meaning: 'the list of topics' },
-  { pattern: 'topic:<slug>', meaning: 'one topic: its name, wherever shown' },
-  { pattern: tags.products, meaning: 'the catalog list of products (descriptions from our database)' },
-  { pattern: 'product:<sku>', meaning: 'one product: its description, price and stock' },
-  { pattern: tags.inventory, meaning: 'every price and stock figure from the inventory service' },
+const SLUG = '[a-z0-9]+(?:-[a-z0-9]+)*';
+const ID = '[1-9][0-9]{0,9}';
+const SKU = '[A-Z0-9]+(?:-[A-Z0-9]+)*';
+
+/** Every tag the app uses: its shape, a pattern that recognises it, and what it covers. */
+export const tagVocabulary: { pattern: string; match: RegExp; meaning: string }[] = [
+  { pattern: tags.posts, match: /^posts$/, meaning: 'the site-wide lists of posts: home, archive pages, feed, sitemap' },
+  { pattern: 'posts:category:<slug>', match: new RegExp(`^posts:category:${SLUG}$`), meaning: 'the list of published posts in one category' },
+  { pattern: 'posts:author:<id>', match: new RegExp(`^posts:author:${ID}$`), meaning: 'the list of published posts by one author' },
+  { pattern: 'posts:topic:<slug>', match: new RegExp(`^posts:topic:${SLUG}$`), meaning: 'the list of published posts with one topic' },
+  { pattern: 'post:<id>', match: new RegExp(`^post:${ID}$`), meaning: 'one post, wherever its content is shown' },
+  { pattern: 'post-slug:<slug>', match: new RegExp(`^post-slug:${SLUG}$`), meaning: 'the lookup of a post by its URL, including a 404 for that URL' },
+  { pattern: tags.categories, match: /^categories$/, meaning: 'the list of categories (navigation)' },
+  { pattern: 'category:<slug>', match: new RegExp(`^category:${SLUG}$`), meaning: 'one category: its name and description, wherever shown' },
+  { pattern: tags.authors, match: /^authors$/, meaning: 'the list of authors' },
+  { pattern: 'author:<id>', match: new RegExp(`^author:${ID}$`), meaning: 'one author: their page, and their name on every post and list' },
+  { pattern: tags.topics, match: /^topics$/, meaning: 'the list of topics' },
+  { pattern: 'topic:<slug>', match: new RegExp(`^topic:${SLUG}$`), meaning: 'one topic: its name, wherever shown' },
+  { pattern: tags.products, match: /^products$/, meaning: 'the catalog list of products (descriptions from our database)' },
+  { pattern: 'product:<sku>', match: new RegExp(`^product:${SKU}$`), meaning: 'one product: its description, price and stock' },
+  { pattern: tags.inventory, match: /^inventory$/, meaning: 'every price and stock figure from the inventory service' },
 ];
+
+/** True for a tag this app can produce; the webhook refuses others, since invalidating them would do nothing. */
+export function isKnownTag(tag: string): boolean {
+  return tagVocabulary.some((entry) => entry.match.test(tag));
+}
 
 /** Throws instead of letting Next.js silently drop a tag, which would make its invalidation a silent no-op. */
 export function validateTag(tag: string): string {

@@ -1,0 +1,36 @@
+import { revalidateTag, updateTag } from 'next/cache';
+import { getDb } from '@/db/client';
+import { recordRevalidation, type NewRevalidation } from '@/db/queries/revalidations';
+import { validateTags } from './tags';
+
+/**
+ * How a tag is invalidated:
+ * - 'update': updateTag — the entry is expired and this Server Action's own response re-renders fresh
+ *   (read-your-own-writes). Only valid inside a Server Action.
+ * - 'max': revalidateTag(tag, 'max') — stale-while-revalidate: the next reader gets the old entry once while
+ *   a fresh one is computed in the background.
+ * - 'expire': revalidateTag(tag, { expire: 0 }) — the next reader waits for a fresh entry.
+ */
+export type InvalidationMode = 'update' | 'max' | 'expire';
+
+export function invalidate(tags: readonly string[], mode: InvalidationMode): void {
+  for (const tag of validateTags(tags)) {
+    if (mode === 'update') updateTag(tag);
+    else if (mode === 'max') revalidateTag(tag, 'max');
+    else revalidateTag(tag, { expire: 0 });
+  }
+}
+
+/**
+ * Invalidates and records it in the revalidation log, in one transaction: if invalidating throws, nothing is
+ * logged, so a retried webhook delivery is not mistaken for a duplicate. Returns false for a delivery id
+ * seen before (nothing is invalidated then).
+ */
+export async function invalidateAndRecord(entry: NewRevalidation): Promise<boolean> {
+  return getDb().transaction(async (tx) => {
+    const row = await recordRevalidation(tx, entry);
+    if (!row) return false;
+    invalidate(entry.tags, entry.mode);
+    return true;
+  });
+}

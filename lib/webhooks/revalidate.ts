@@ -1,0 +1,125 @@
+// POST /api/revalidate: a signed request from a CMS, the inventory service or an operator to invalidate tags.
+// Contract (README, "Webhook contract"): Standard Webhooks signature headers; JSON body
+// { "tags": string[], "mode"?: "max" | "expire" }. Every refusal is a 4xx with a JSON error and changes nothing.
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
+import { z } from 'zod';
+import { invalidateAndRecord } from '@/lib/cache/invalidate';
+import { isKnownTag, MAX_TAG_LENGTH } from '@/lib/cache/tags';
+import { createRateLimiter } from '@/lib/rate-limit';
+import { parseSecrets, WebhookConfigError } from './secrets';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+export const MAX_TAGS_PER_DELIVERY = 64;
+
+const bodySchema = z
+  .object({
+    tags: z
+      .array(
+        z
+          .string()
+          .min(1, 'a tag must not be empty')
+          .max(MAX_TAG_LENGTH, `a tag must be at most ${MAX_TAG_LENGTH} characters`)
+          .refine(isKnownTag, { message: 'not a tag this app uses (see GET /cache for the vocabulary)' }),
+      )
+      .min(1, 'give at least one tag')
+      .max(MAX_TAGS_PER_DELIVERY, `at most ${MAX_TAGS_PER_DELIVERY} tags per delivery`),
+    mode: z.enum(['max', 'expire']).default('max'),
+  })
+  .strict();
+
+const limiter = createRateLimiter({
+  limit: Number(process.env.REVALIDATE_RATE_LIMIT ?? 120),
+  windowMs: 60_000,
+});
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  Response.json(body, { status, headers: { 'cache-control': 'no-store', ...headers } });
+const refuse = (status: number, error: string, extra: Record<string, unknown> = {}, headers?: Record<string, string>) =>
+  json(status, { error, ...extra }, headers);
+
+/** Reads at most `limit` bytes; null if the body is larger. */
+async function readBody(request: Request, limit: number): Promise<string | null> {
+  const declared = Number(request.headers.get('content-length') ?? 0);
+  if (declared > limit) return null;
+  if (!request.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > limit) return null;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function handleRevalidateWebhook(request: Request): Promise<Response> {
+  // Before anything else, so an unauthenticated flood costs us as little as possible.
+  const client = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || 'unknown';
+  const allowed = limiter(client);
+  if (!allowed.ok) {
+    return refuse(429, 'too many requests', {}, { 'retry-after': String(allowed.retryAfterSeconds) });
+  }
+
+  let secrets: string[];
+  try {
+    secrets = parseSecrets(process.env.REVALIDATE_SECRET);
+  } catch (error) {
+    if (!(error instanceof WebhookConfigError)) throw error;
+    console.error(`[revalidate] ${error.message}`);
+    return refuse(503, 'webhook endpoint is misconfigured on the server');
+  }
+  if (secrets.length === 0) return refuse(503, 'webhook endpoint is not configured (REVALIDATE_SECRET is unset)');
+
+  const raw = await readBody(request, MAX_BODY_BYTES);
+  if (raw === null) return refuse(413, `body larger than ${MAX_BODY_BYTES} bytes`);
+
+  const headers = {
+    'webhook-id': request.headers.get('webhook-id') ?? '',
+    'webhook-timestamp': request.headers.get('webhook-timestamp') ?? '',
+    'webhook-signature': request.headers.get('webhook-signature') ?? '',
+  };
+  const missing = Object.entries(headers).filter(([, v]) => !v).map(([k]) => k);
+  if (missing.length > 0) return refuse(401, `missing signature headers: ${missing.join(', ')}`);
+  if (!/^\d{1,12}$/.test(headers['webhook-timestamp'])) return refuse(401, 'webhook-timestamp must be unix seconds');
+
+  // Any configured secret may have signed it (rotation). The library compares in constant time and checks
+  // that the timestamp is within 5 minutes of now, which bounds replays of a captured request.
+  let verification: 'ok' | 'bad-signature' | 'bad-timestamp' = 'bad-signature';
+  for (const secret of secrets) {
+    try {
+      new Webhook(secret).verify(raw, headers, { jsonParse: false });
+      verification = 'ok';
+      break;
+    } catch (error) {
+      if (!(error instanceof WebhookVerificationError)) throw error;
+      if (/timestamp/i.test(error.message)) verification = 'bad-timestamp';
+    }
+  }
+  if (verification === 'bad-timestamp') return refuse(401, 'webhook-timestamp is outside the 5 minute tolerance');
+  if (verification !== 'ok') return refuse(401, 'invalid signature');
+
+  const deliveryId = headers['webhook-id'];
+  if (deliveryId.length > 200) return refuse(400, 'webhook-id must be at most 200 characters');
+
+  let parsedJson: unknown;
+  try {
+    parsedJson = JSON.parse(raw);
+  } catch {
+    return refuse(400, 'body is not valid JSON');
+  }
+  const parsed = bodySchema.safeParse(parsedJson);
+  if (!parsed.success) {
+    return refuse(400, 'invalid body', {
+      issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    });
+  }
+
+  const { tags, mode } = parsed.data;
+  const acted = await invalidateAndRecord({ tags, mode, source: 'webhook', actor: deliveryId, deliveryId });
+  // A delivery seen before is acknowledged, so the sender stops retrying, but not acted on twice.
+  return json(200, { id: deliveryId, duplicate: !acted, revalidated: acted ? tags : [], mode });
+}
+
+export function methodNotAllowed(): Response {
+  return refuse(405, 'use POST', {}, { allow: 'POST' });
+}
