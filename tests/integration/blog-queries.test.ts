@@ -1,0 +1,141 @@
+// Every read query against a real database: the embedded PostgreSQL or a server, whichever DATABASE_URL names
+// (npm test runs this file on both).
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDatabase, databaseUrl } from '@/db/client';
+import { runMigrations } from '@/db/migrate';
+import * as q from '@/db/queries/blog';
+import { lastInvalidationPerTag, listRecentRevalidations, recordRevalidation } from '@/db/queries/revalidations';
+import { posts } from '@/db/schema';
+import { DEFAULT_POST_COUNT, seed } from '@/db/seed';
+
+const { db, sql } = createDatabase(databaseUrl());
+
+beforeAll(async () => {
+  // Twice at once: concurrent migrators must queue on the lock, not collide.
+  await Promise.all([runMigrations(databaseUrl()), runMigrations(databaseUrl())]);
+  await seed(db);
+});
+afterAll(() => sql.end());
+
+async function allPages(filter: q.PostFilter = {}) {
+  const seen: q.PostSummary[] = [];
+  let after: q.Cursor | null = null;
+  for (;;) {
+    const page = await q.listPublishedPosts(db, { filter, after, limit: 7 });
+    seen.push(...page.posts);
+    if (!page.next) return seen;
+    after = q.decodeCursor(page.next);
+  }
+}
+
+describe('seed', () => {
+  it('writes the deterministic demo content, drafts included', async () => {
+    const rows = await db.select({ status: posts.status, slug: posts.slug }).from(posts).orderBy(posts.id);
+    expect(rows).toHaveLength(DEFAULT_POST_COUNT);
+    expect(rows.filter((r) => r.status === 'draft').length).toBe(6);
+    expect(rows[0].slug).toMatch(/-1$/);
+  });
+
+  it('with ifEmpty leaves existing content alone', async () => {
+    expect(await seed(db, { ifEmpty: true })).toBe(0);
+  });
+});
+
+describe('listPublishedPosts', () => {
+  it('pages through every published post exactly once, newest first, without drafts', async () => {
+    const seen = await allPages();
+    expect(seen).toHaveLength(54);
+    expect(new Set(seen.map((p) => p.id)).size).toBe(54);
+    for (let i = 1; i < seen.length; i++) {
+      expect(seen[i - 1].publishedAt.getTime()).toBeGreaterThanOrEqual(seen[i].publishedAt.getTime());
+    }
+    const drafts = await db.select({ id: posts.id }).from(posts).where(eq(posts.status, 'draft'));
+    expect(seen.some((p) => drafts.some((d) => d.id === p.id))).toBe(false);
+  });
+
+  it('filters by category, author and topic', async () => {
+    const category = (await q.listCategories(db))[0];
+    const author = (await q.listAuthors(db))[0];
+    const topic = (await q.listTopics(db))[0];
+    const inCategory = await allPages({ categoryId: category.id });
+    expect(inCategory.length).toBeGreaterThan(0);
+    expect(inCategory.every((p) => p.category.slug === category.slug)).toBe(true);
+    const byAuthor = await allPages({ authorId: author.id });
+    expect(byAuthor.length).toBeGreaterThan(0);
+    expect(byAuthor.every((p) => p.author.id === author.id)).toBe(true);
+    const withTopic = await allPages({ topicId: topic.id });
+    expect(withTopic.length).toBeGreaterThan(0);
+    for (const p of withTopic.slice(0, 5)) {
+      const detail = await q.getPublishedPostBySlug(db, p.slug);
+      expect(detail!.topics.map((t) => t.slug)).toContain(topic.slug);
+    }
+  });
+
+  it('keeps posts with the same publish time apart by id', async () => {
+    const [a, b] = await allPages();
+    await db.update(posts).set({ publishedAt: a.publishedAt }).where(eq(posts.id, b.id));
+    try {
+      const ids = (await allPages()).map((p) => p.id);
+      expect(new Set(ids).size).toBe(54);
+    } finally {
+      await db.update(posts).set({ publishedAt: b.publishedAt }).where(eq(posts.id, b.id));
+    }
+  });
+});
+
+describe('lookups', () => {
+  it('finds a published post with its author, category and topics', async () => {
+    const [first] = await allPages();
+    const post = await q.getPublishedPostBySlug(db, first.slug);
+    expect(post).toMatchObject({ id: first.id, title: first.title, author: first.author });
+    expect(post!.body.length).toBeGreaterThan(100);
+    expect(post!.topics.length).toBeGreaterThan(0);
+  });
+
+  it('returns null for drafts and unknown slugs', async () => {
+    const [draft] = await db.select().from(posts).where(eq(posts.status, 'draft')).limit(1);
+    expect(await q.getPublishedPostBySlug(db, draft.slug)).toBeNull();
+    expect(await q.getPublishedPostBySlug(db, 'no-such-post')).toBeNull();
+  });
+
+  it('finds categories, authors and topics by slug', async () => {
+    expect((await q.getCategoryBySlug(db, 'databases'))?.name).toBe('Databases');
+    expect((await q.getAuthorBySlug(db, 'ada-okafor'))?.name).toBe('Ada Okafor');
+    expect((await q.getTopicBySlug(db, 'caching'))?.name).toBe('caching');
+    expect(await q.getCategoryBySlug(db, 'nope')).toBeNull();
+    expect(await q.listCategories(db)).toHaveLength(6);
+    expect(await q.listAuthors(db)).toHaveLength(4);
+    expect(await q.listTopics(db)).toHaveLength(12);
+  });
+
+  it('lists the newest slugs for prerendering and the sitemap', async () => {
+    const [first] = await allPages();
+    expect((await q.listRecentPostSlugs(db, 5))[0]).toBe(first.slug);
+    expect(await q.listSitemapPosts(db)).toHaveLength(54);
+  });
+});
+
+describe('revalidation log', () => {
+  it('records invalidations and refuses a delivery id it has seen', async () => {
+    const entry = { tags: ['posts', 'post:1'], mode: 'max' as const, source: 'webhook' as const, actor: 'msg_x', deliveryId: `msg_${Date.now()}` };
+    expect(await recordRevalidation(db, entry)).not.toBeNull();
+    expect(await recordRevalidation(db, entry)).toBeNull();
+    const recent = await listRecentRevalidations(db, 5);
+    expect(recent[0]).toMatchObject({ tags: ['posts', 'post:1'], mode: 'max', deliveryId: entry.deliveryId });
+    const last = await lastInvalidationPerTag(db);
+    expect(last.find((l) => l.tag === 'post:1')?.mode).toBe('max');
+  });
+});
+
+describe('an empty database', () => {
+  it('seeds with 0 posts and lists nothing, without errors', async () => {
+    await seed(db, { posts: 0 });
+    try {
+      expect(await q.listPublishedPosts(db, {})).toEqual({ posts: [], next: null });
+      expect(await q.listRecentPostSlugs(db, 20)).toEqual([]);
+    } finally {
+      await seed(db);
+    }
+  });
+});
