@@ -10,8 +10,14 @@ export const metadata: Metadata = {
   alternates: { types: { 'application/rss+xml': '/feed.xml' } },
 };
 
+/** The navigation's cache stamp, shown in the footer (same cached entry as the header's links). */
+async function NavigationStamp() {
+  const { stamp } = await getNavigation();
+  return <CacheStamp stamp={stamp} />;
+}
+
 async function Header() {
-  const { data: nav, stamp } = await getNavigation();
+  const { data: nav } = await getNavigation();
   return (
     <header className="border-b border-zinc-200 dark:border-zinc-800">
       <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-4 px-4 py-4">
@@ -25,9 +31,6 @@ async function Header() {
             </Link>
           ))}
         </nav>
-      </div>
-      <div className="sr-only">
-        <CacheStamp stamp={stamp} />
       </div>
     </header>
   );
@@ -48,7 +51,11 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
           <div className="mx-auto flex max-w-5xl flex-wrap gap-4 px-4">
             <Link href="/feed.xml" className="hover:underline">RSS feed</Link>
             <Link href="/sitemap.xml" className="hover:underline">Sitemap</Link>
+            <Link href="/studio" className="hover:underline">Studio (authors)</Link>
             <span>Every region shows when it was cached and which tags it carries.</span>
+          </div>
+          <div className="mx-auto max-w-5xl px-4">
+            <NavigationStamp />
           </div>
         </footer>
       </body>

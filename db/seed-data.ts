@@ -1,3 +1,5 @@
+import { slugify } from '../lib/slug';
+
 // Deterministic demo content: the same seed always produces the same blog, so tests and screenshots are stable.
 
 /** mulberry32: a tiny seeded PRNG. */
@@ -15,23 +17,21 @@ export function random(seed: number) {
   return { next, int, pick };
 }
 
-export function slugify(text: string): string {
-  return text
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 80)
-    .replace(/-+$/g, '');
-}
-
 export const seedAuthors = [
   { slug: 'ada-okafor', name: 'Ada Okafor', bio: 'Writes about databases, indexes and the queries that hide behind pages.' },
   { slug: 'mateo-rossi', name: 'Mateo Rossi', bio: 'Front-end engineer; cares about the first byte and the last pixel.' },
   { slug: 'priya-raman', name: 'Priya Raman', bio: 'Runs the platform team. Measures first, optimises second.' },
   { slug: 'lena-fischer', name: 'Lena Fischer', bio: 'Editor. Turns long incident notes into short, useful posts.' },
 ];
+
+/** Demo sign-in accounts, one per author. For the local demo only: the password is public in the README. */
+export const DEMO_PASSWORD = 'tagged-cache-demo';
+export const seedUsers = seedAuthors.map((a) => ({
+  id: `user-${a.slug.split('-')[0]}`,
+  name: a.name,
+  email: `${a.slug.split('-')[0]}@example.com`,
+  role: a.slug === 'lena-fischer' ? ('editor' as const) : ('author' as const),
+}));
 
 export const seedCategories = [
   { slug: 'engineering', name: 'Engineering', description: 'How we build and ship the site.' },
@@ -40,6 +40,18 @@ export const seedCategories = [
   { slug: 'design', name: 'Design', description: 'Typography, layout and the details readers notice.' },
   { slug: 'operations', name: 'Operations', description: 'Deploys, incidents and keeping things running.' },
   { slug: 'culture', name: 'Culture', description: 'How the team works together.' },
+];
+
+// SKUs match the inventory service's own seed (inventory/products.ts): it owns price and stock, we own the words.
+export const seedProducts = [
+  { sku: 'MUG-001', name: 'Stale-While-Revalidate Mug', description: 'Holds coffee while the fresh pot brews in the background. 350 ml, dishwasher safe.' },
+  { sku: 'TEE-002', name: 'Cache Hit T-Shirt', description: 'Soft organic cotton tee printed with a 200 OK. Served in under a millisecond.' },
+  { sku: 'HOOD-003', name: 'Invalidation Hoodie', description: 'Warm, heavy fleece for the hard problems in computer science.' },
+  { sku: 'CAP-004', name: 'Edge Cap', description: 'A cap for the edge of the network. Adjustable strap, embroidered logo.' },
+  { sku: 'STK-005', name: 'Tag Sticker Pack', description: 'Twelve vinyl stickers, one for each tag in the vocabulary.' },
+  { sku: 'BOOK-006', name: 'Field Guide to Caching', description: 'A 180-page paperback on caches, tags and how to forget things on purpose.' },
+  { sku: 'POSTER-007', name: 'Request Waterfall Poster', description: 'A2 print of a beautiful, entirely parallel request waterfall.' },
+  { sku: 'BOTTLE-008', name: 'Cold Start Bottle', description: 'Insulated steel bottle that keeps drinks cold through the slowest cold start.' },
 ];
 
 export const seedTopics = [

@@ -1,8 +1,9 @@
 // Deterministic seed. Replaces the blog's content; with `ifEmpty` it only fills an empty database.
 import { sql } from 'drizzle-orm';
 import type { Database } from './client';
-import { authors, categories, posts, postTopics, topics } from './schema';
-import { makePost, seedAuthors, seedCategories, seedTopics } from './seed-data';
+import { hashPassword } from 'better-auth/crypto';
+import { account, authors, categories, posts, postTopics, products, topics, user } from './schema';
+import { DEMO_PASSWORD, makePost, seedAuthors, seedCategories, seedProducts, seedTopics, seedUsers } from './seed-data';
 
 export const DEFAULT_POST_COUNT = 60;
 const BATCH = 1000;
@@ -24,8 +25,17 @@ export async function seed(db: Database, { posts: count = DEFAULT_POST_COUNT, if
       const [{ n }] = await tx.select({ n: sql<number>`count(*)::int` }).from(authors);
       if (n > 0) return 0;
     }
-    await tx.execute(sql`truncate post_topics, posts, topics, categories, authors restart identity cascade`);
-    const authorRows = await tx.insert(authors).values(seedAuthors).returning({ id: authors.id });
+    await tx.execute(sql`truncate post_topics, posts, topics, categories, authors, products, "user", revalidations, rate_limits restart identity cascade`);
+    await tx.insert(products).values(seedProducts);
+    await tx.insert(user).values(seedUsers.map((u) => ({ ...u, emailVerified: true })));
+    const password = await hashPassword(DEMO_PASSWORD);
+    await tx.insert(account).values(
+      seedUsers.map((u) => ({ id: `account-${u.id}`, accountId: u.id, providerId: 'credential', userId: u.id, password })),
+    );
+    const authorRows = await tx
+      .insert(authors)
+      .values(seedAuthors.map((a, i) => ({ ...a, userId: seedUsers[i].id })))
+      .returning({ id: authors.id });
     const categoryRows = await tx.insert(categories).values(seedCategories).returning({ id: categories.id });
     const topicRows = await tx.insert(topics).values(seedTopics).returning({ id: topics.id });
 

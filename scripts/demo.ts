@@ -5,7 +5,7 @@ import { createDatabase } from '@/db/client';
 import { EmbeddedDatabaseBusyError, startEmbeddedDatabase } from '@/db/embedded';
 import { runMigrations } from '@/db/migrate';
 import { seed } from '@/db/seed';
-import { revalidateSecrets } from './local-secret';
+import { appSecrets } from './local-secret';
 
 const NEXT = 'node_modules/next/dist/bin/next';
 const port = process.env.PORT ?? '3000';
@@ -39,7 +39,7 @@ function run(args: string[]): Promise<number> {
   return new Promise((resolve) => {
     child = spawn(process.execPath, [NEXT, ...args], {
       stdio: 'inherit',
-      env: { ...process.env, DATABASE_URL: url, REVALIDATE_SECRET: revalidateSecrets(), NEXT_TELEMETRY_DISABLED: '1', PORT: port },
+      env: { ...process.env, DATABASE_URL: url, ...appSecrets(), NEXT_TELEMETRY_DISABLED: '1', PORT: port },
     });
     child.on('exit', (code) => resolve(code ?? 1));
   });

@@ -1,16 +1,23 @@
-// For the local demo only: when REVALIDATE_SECRET is unset, the demo and the webhook CLI share a secret
-// kept in .data/revalidate-secret (created on first use, readable only by this user).
+// For the local demo and tests only: secrets that are not set in the environment are created once and
+// kept in .data/ (readable only by this user), so the app, the webhook CLI and the tests share them.
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { newSecret } from '@/lib/webhooks/secrets';
 
-const FILE = path.resolve('.data/revalidate-secret');
-
-export function revalidateSecrets(): string {
-  if (process.env.REVALIDATE_SECRET) return process.env.REVALIDATE_SECRET;
-  if (!existsSync(FILE)) {
-    mkdirSync(path.dirname(FILE), { recursive: true });
-    writeFileSync(FILE, `${newSecret()}\n`, { mode: 0o600 });
+function localSecret(envName: string, file: string, make: () => string): string {
+  const fromEnv = process.env[envName];
+  if (fromEnv) return fromEnv;
+  const location = path.resolve('.data', file);
+  if (!existsSync(location)) {
+    mkdirSync(path.dirname(location), { recursive: true });
+    writeFileSync(location, `${make()}\n`, { mode: 0o600 });
   }
-  return readFileSync(FILE, 'utf8').trim();
+  return readFileSync(location, 'utf8').trim();
 }
+
+export const revalidateSecrets = () => localSecret('REVALIDATE_SECRET', 'revalidate-secret', newSecret);
+export const authSecret = () => localSecret('BETTER_AUTH_SECRET', 'auth-secret', () => randomBytes(32).toString('base64'));
+
+/** The environment the app needs besides DATABASE_URL, with local secrets filled in. */
+export const appSecrets = () => ({ REVALIDATE_SECRET: revalidateSecrets(), BETTER_AUTH_SECRET: authSecret() });

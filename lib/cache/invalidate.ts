@@ -1,6 +1,7 @@
 import { revalidateTag, updateTag } from 'next/cache';
 import { getDb } from '@/db/client';
 import { recordRevalidation, type NewRevalidation } from '@/db/queries/revalidations';
+import type { TagPlan } from './invalidation-map';
 import { validateTags } from './tags';
 
 /**
@@ -33,4 +34,16 @@ export async function invalidateAndRecord(entry: NewRevalidation): Promise<boole
     invalidate(entry.tags, entry.mode);
     return true;
   });
+}
+
+/**
+ * Runs a plan from lib/cache/invalidation-map.ts inside a Server Action (updateTag is only valid there) and
+ * logs it. Call it after the change has committed: invalidating first would let a reader re-cache the old data.
+ */
+export async function invalidateForAction(plan: TagPlan, { actor, change }: { actor: string; change: string }) {
+  invalidate(plan.update, 'update');
+  invalidate(plan.max, 'max');
+  const db = getDb();
+  if (plan.update.length) await recordRevalidation(db, { tags: plan.update, mode: 'update', source: 'action', actor, change });
+  if (plan.max.length) await recordRevalidation(db, { tags: plan.max, mode: 'max', source: 'action', actor, change });
 }

@@ -35,6 +35,9 @@ export const tags = {
   inventory: 'inventory',
   product: (sku: string) => `product:${key(sku)}`,
   products: 'products',
+  /** The studio's post lists: every post (what editors see) and one author's posts. Never served to the public. */
+  studio: 'studio',
+  studioAuthor: (id: number) => `studio:author:${key(id)}`,
 } as const;
 
 const SLUG = '[a-z0-9]+(?:-[a-z0-9]+)*';
@@ -58,6 +61,8 @@ export const tagVocabulary: { pattern: string; match: RegExp; meaning: string }[
   { pattern: tags.products, match: /^products$/, meaning: 'the catalog list of products (descriptions from our database)' },
   { pattern: 'product:<sku>', match: new RegExp(`^product:${SKU}$`), meaning: 'one product: its description, price and stock' },
   { pattern: tags.inventory, match: /^inventory$/, meaning: 'every price and stock figure from the inventory service' },
+  { pattern: tags.studio, match: /^studio$/, meaning: "the studio's list of every post (editors)" },
+  { pattern: 'studio:author:<id>', match: new RegExp(`^studio:author:${ID}$`), meaning: "the studio's list of one author's posts" },
 ];
 
 /** True for a tag this app can produce; the webhook refuses others, since invalidating them would do nothing. */

@@ -1,0 +1,16 @@
+import { SignInForm } from './sign-in-form';
+
+export const metadata = { title: 'Sign in' };
+// Rendered on the server before anything is sent (no streaming), so the form works without JavaScript.
+export const instant = false;
+
+export default async function SignInPage({ searchParams }: PageProps<'/sign-in'>) {
+  const { next } = await searchParams;
+  return (
+    <div className="mx-auto max-w-sm py-8">
+      <h1 className="text-2xl font-bold tracking-tight">Sign in to the studio</h1>
+      <p className="mt-2 mb-6 text-sm text-zinc-600 dark:text-zinc-300">For authors and editors. Readers need no account.</p>
+      <SignInForm next={typeof next === 'string' ? next : '/studio'} />
+    </div>
+  );
+}

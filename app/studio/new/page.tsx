@@ -1,0 +1,24 @@
+import { getNavigation } from '@/lib/blog';
+import { PostForm } from '../_components/post-form';
+import { requireUser } from '../_components/require-user';
+
+async function NewPost() {
+  await requireUser('/studio/new');
+  const { data: nav } = await getNavigation();
+  return (
+    <PostForm
+      initial={{ title: '', slug: '', excerpt: '', body: '', categoryId: '', topicIds: [] }}
+      categories={nav.categories}
+      topics={nav.topics}
+    />
+  );
+}
+
+export default function NewPostPage() {
+  return (
+    <>
+      <h1 className="mb-6 text-2xl font-bold tracking-tight">New post</h1>
+      <NewPost />
+    </>
+  );
+}

@@ -1,0 +1,81 @@
+import Link from 'next/link';
+import { CacheStamp } from '@/app/_components/cache-stamp';
+import { setPostStatus } from '@/lib/studio/actions';
+import { getStudioPosts } from '@/lib/studio/data';
+import { requireUser } from './_components/require-user';
+
+const timeFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+
+export default async function StudioPage({ searchParams }: PageProps<'/studio'>) {
+  const user = await requireUser('/studio');
+  const { notice, error, after } = await searchParams;
+  if (user.role !== 'editor' && user.authorId === null) {
+    return <p className="text-zinc-600 dark:text-zinc-300">Your account has no author profile yet. Ask an editor to link one.</p>;
+  }
+  const scope = user.role === 'editor' ? null : user.authorId;
+  const { data: page, stamp } = await getStudioPosts(scope, typeof after === 'string' ? after : null);
+  return (
+    <>
+      {typeof notice === 'string' && (
+        <p role="status" className="mb-4 rounded-md bg-green-50 p-3 text-sm text-green-800 dark:bg-green-950 dark:text-green-200">{notice}</p>
+      )}
+      {typeof error === 'string' && (
+        <p role="alert" className="mb-4 rounded-md bg-red-50 p-3 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">{error}</p>
+      )}
+      <h1 className="text-2xl font-bold tracking-tight">{user.role === 'editor' ? 'All posts' : 'Your posts'}</h1>
+      {page.posts.length === 0 ? (
+        <p className="mt-6 text-zinc-600 dark:text-zinc-300">
+          No posts yet. <Link className="font-medium text-indigo-600 hover:underline" href="/studio/new">Write the first one</Link>.
+        </p>
+      ) : (
+        <table className="mt-4 w-full text-left text-sm" data-testid="studio-posts">
+          <thead className="border-b border-zinc-200 text-zinc-500 dark:border-zinc-800">
+            <tr>
+              <th className="py-2 font-medium">Title</th>
+              {user.role === 'editor' && <th className="py-2 font-medium">Author</th>}
+              <th className="py-2 font-medium">Status</th>
+              <th className="py-2 font-medium">Last update (UTC)</th>
+              <th className="py-2 font-medium"><span className="sr-only">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+            {page.posts.map((post) => (
+              <tr key={post.id}>
+                <td className="py-2 pr-4">
+                  <Link className="font-medium hover:underline" href={`/studio/posts/${post.id}`}>{post.title}</Link>
+                </td>
+                {user.role === 'editor' && <td className="py-2 pr-4">{post.authorName}</td>}
+                <td className="py-2 pr-4">
+                  <span className={`rounded-full px-2 py-0.5 text-xs ${post.status === 'published' ? 'bg-green-100 text-green-800 dark:bg-green-900 dark:text-green-100' : 'bg-zinc-100 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-200'}`}>
+                    {post.status === 'published' ? 'Published' : 'Draft'}
+                  </span>
+                </td>
+                <td className="py-2 pr-4 whitespace-nowrap">{timeFormat.format(post.updatedAt)}</td>
+                <td className="flex flex-wrap justify-end gap-2 py-2">
+                  {post.status === 'published' && (
+                    <Link className="rounded border border-zinc-300 px-2 py-1 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800" href={`/posts/${post.slug}`}>View</Link>
+                  )}
+                  <form action={setPostStatus}>
+                    <input type="hidden" name="id" value={post.id} />
+                    <input type="hidden" name="version" value={post.version} />
+                    <input type="hidden" name="status" value={post.status === 'published' ? 'draft' : 'published'} />
+                    <button type="submit" className="rounded border border-zinc-300 px-2 py-1 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800">
+                      {post.status === 'published' ? 'Unpublish' : 'Publish'}
+                    </button>
+                  </form>
+                  <Link className="rounded border border-red-300 px-2 py-1 text-red-700 hover:bg-red-50 dark:border-red-800 dark:text-red-300 dark:hover:bg-red-950" href={`/studio/posts/${post.id}/delete`}>
+                    Delete
+                  </Link>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {page.next && (
+        <Link className="mt-4 inline-block text-sm font-medium hover:underline" href={`/studio?after=${page.next}`}>Older posts →</Link>
+      )}
+      <CacheStamp stamp={stamp} />
+    </>
+  );
+}

@@ -1,0 +1,53 @@
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { getDb } from '@/db/client';
+import { getEditablePost } from '@/db/queries/studio';
+import { getNavigation } from '@/lib/blog';
+import { canEditPost } from '@/lib/studio/session';
+import { PostForm } from '../../_components/post-form';
+import { requireUser } from '../../_components/require-user';
+
+export default async function EditPostPage({ params, searchParams }: PageProps<'/studio/posts/[id]'>) {
+  const { id } = await params;
+  const user = await requireUser(`/studio/posts/${id}`);
+  const post = /^\d{1,9}$/.test(id) ? await getEditablePost(getDb(), Number(id)) : null;
+  if (!post) notFound();
+  if (!canEditPost(user, post)) {
+    return (
+      <p role="alert" className="rounded-md bg-red-50 p-3 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
+        This post belongs to {post.authorName}. Authors can only edit their own posts. <Link className="underline" href="/studio">Back to your posts</Link>
+      </p>
+    );
+  }
+  const { data: nav } = await getNavigation();
+  const { created } = await searchParams;
+  return (
+    <>
+      <div className="mb-6 flex flex-wrap items-baseline justify-between gap-2">
+        <h1 className="text-2xl font-bold tracking-tight">Edit post</h1>
+        <p className="text-sm text-zinc-500">
+          {post.status === 'published' ? (
+            <>Published · <Link className="underline" href={`/posts/${post.slug}`}>view it</Link></>
+          ) : 'Draft, not public'}
+          {' · '}by {post.authorName} · version {post.version}
+        </p>
+      </div>
+      <PostForm
+        initial={{
+          id: post.id,
+          version: post.version,
+          status: post.status,
+          title: post.title,
+          slug: post.slug,
+          excerpt: post.excerpt,
+          body: post.body,
+          categoryId: String(post.categoryId),
+          topicIds: post.topicIds.map(String),
+        }}
+        categories={nav.categories}
+        topics={nav.topics}
+        notice={created ? (post.status === 'published' ? 'Post created and published.' : 'Draft created.') : undefined}
+      />
+    </>
+  );
+}

@@ -1,0 +1,292 @@
+import { expect, test } from '@playwright/test';
+import { db } from './support/db';
+import { ADA, fillPost, LENA, MATEO, signedInPage, signIn } from './support/studio';
+
+const unique = () => Math.random().toString(36).slice(2, 8);
+const heading = (page: import('@playwright/test').Page) => page.getByRole('heading', { level: 1 });
+
+test.describe('signing in', () => {
+  test('wrong credentials get one message that does not reveal whether the email exists', async ({ page }) => {
+    for (const [email, password] of [[ADA, 'not-the-password'], ['nobody@example.com', 'whatever-password']]) {
+      await page.goto('/sign-in');
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill(password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expect(page.locator('main').getByRole('alert')).toHaveText('Wrong email or password.');
+      await expect(page.getByLabel('Email')).toHaveValue(email);
+    }
+  });
+
+  test('repeated failures for one address are rate limited, even with the right password afterwards', async ({ page }) => {
+    for (let i = 0; i < 5; i++) {
+      await page.goto('/sign-in');
+      await page.getByLabel('Email').fill(MATEO);
+      await page.getByLabel('Password').fill(`wrong-${i}-password`);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expect(page.locator('main').getByRole('alert')).toHaveText('Wrong email or password.');
+    }
+    await page.goto('/sign-in');
+    await page.getByLabel('Email').fill(MATEO);
+    await page.getByLabel('Password').fill('tagged-cache-demo');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.locator('main').getByRole('alert')).toContainText('Too many failed sign-in attempts');
+    await db()`delete from rate_limits`; // let the other tests sign in as Mateo
+  });
+
+  test('the session cookie is HttpOnly and SameSite, and signing out ends it', async ({ page, context }) => {
+    await signIn(page, ADA);
+    const cookie = (await context.cookies()).find((c) => c.name.includes('session_token'));
+    expect(cookie?.httpOnly).toBe(true);
+    expect(cookie?.sameSite).toBe('Lax');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page).toHaveURL(/\/$/);
+    await page.goto('/studio');
+    await expect(page).toHaveURL(/\/sign-in\?next=%2Fstudio/);
+  });
+});
+
+test('an author creates a draft, publishes it, edits it, unpublishes and deletes it', async ({ browser }) => {
+  const page = await signedInPage(browser, ADA);
+  const reader = await (await browser.newContext()).newPage();
+  const title = `Notes on tagged caches ${unique()}`;
+
+  await page.goto('/studio/new');
+  await fillPost(page, { title, body: '## Hello\n\nFirst **draft**.' });
+  await expect(page.getByLabel('URL slug')).toHaveValue(title.toLowerCase().replace(/ /g, '-'));
+  await expect(page.getByTestId('preview').locator('h2')).toHaveText('Hello'); // live preview
+  await page.getByRole('button', { name: 'Save draft' }).click();
+  await expect(page.getByRole('status')).toHaveText('Draft created.');
+  const slug = await page.getByLabel('URL slug').inputValue();
+
+  // A draft is not public.
+  expect((await reader.goto(`/posts/${slug}`))?.status()).toBe(404);
+  await page.goto('/studio');
+  await expect(page.getByTestId('studio-posts').getByRole('row', { name: new RegExp(title) })).toContainText('Draft');
+
+  // Publish from the list: the reader sees it at once (its 404 was invalidated with updateTag).
+  await page.getByTestId('studio-posts').getByRole('row', { name: new RegExp(title) }).getByRole('button', { name: 'Publish' }).click();
+  await expect(page.getByRole('status')).toContainText('is published');
+  expect((await reader.goto(`/posts/${slug}`))?.status()).toBe(200);
+  await expect(heading(reader)).toHaveText(title);
+  await expect.poll(async () => {
+    await reader.goto('/categories/databases');
+    return reader.getByTestId('post-list').getByRole('link', { name: title }).count();
+  }, { intervals: [300, 500, 1000] }).toBe(1);
+
+  // Edit: the author's first load of the page shows the change.
+  await page.getByTestId('studio-posts').getByRole('link', { name: title }).click();
+  await page.getByLabel('Title').fill(`${title} (revised)`);
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByTestId('form-message')).toHaveText('Saved.');
+  await page.goto(`/posts/${slug}`);
+  await expect(heading(page)).toHaveText(`${title} (revised)`);
+
+  // Unpublish: the URL is a 404 at once and the post leaves its category list.
+  await page.goto('/studio');
+  await page.getByTestId('studio-posts').getByRole('row', { name: /revised/ }).getByRole('button', { name: 'Unpublish' }).click();
+  await expect(page.getByRole('status')).toContainText('a draft again');
+  expect((await reader.goto(`/posts/${slug}`))?.status()).toBe(404);
+  await expect.poll(async () => {
+    await reader.goto('/categories/databases');
+    return reader.getByTestId('post-list').getByRole('link', { name: /revised/ }).count();
+  }, { intervals: [300, 500, 1000] }).toBe(0);
+
+  // Delete, after a confirmation page.
+  await page.getByTestId('studio-posts').getByRole('row', { name: /revised/ }).getByRole('link', { name: 'Delete' }).click();
+  await expect(heading(page)).toContainText('Delete');
+  await page.getByRole('button', { name: 'Delete permanently' }).click();
+  await expect(page.getByRole('status')).toContainText('was deleted');
+  await expect(page.getByTestId('studio-posts').getByRole('row', { name: /revised/ })).toHaveCount(0);
+  expect(await db()`select 1 from posts where slug = ${slug}`).toHaveLength(0);
+});
+
+test('editing a prerendered post: the first load shows it, lists show the old title at most once, readers see it too', async ({ browser }) => {
+  // The newest post is prerendered by `next build`. Lena is an editor, so she may edit anyone's post.
+  const [post] = await db()`select id, slug, title from posts where status = 'published' order by published_at desc, id desc limit 1`;
+  const page = await signedInPage(browser, LENA);
+  const reader = await (await browser.newContext()).newPage();
+  await reader.goto(`/posts/${post.slug}`);
+  await reader.goto('/');
+  await expect(reader.getByTestId('post-list').getByRole('link', { name: post.title })).toBeVisible();
+
+  const renamed = `${post.title} — ${unique()}`;
+  await page.goto(`/studio/posts/${post.id}`);
+  await page.getByLabel('Title').fill(renamed);
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByTestId('form-message')).toHaveText('Saved.');
+
+  await page.goto(`/posts/${post.slug}`);
+  await expect(heading(page)).toHaveText(renamed);
+  await reader.goto(`/posts/${post.slug}`);
+  await expect(heading(reader)).toHaveText(renamed);
+
+  const seen: boolean[] = [];
+  for (let i = 0; i < 4; i++) {
+    await reader.goto('/');
+    seen.push((await reader.getByTestId('post-list').getByRole('link', { name: renamed }).count()) === 1);
+    if (!seen.at(-1)) await reader.waitForTimeout(500);
+  }
+  expect(seen.indexOf(true), `home list over time: ${seen}`).toBeGreaterThanOrEqual(0);
+  expect(seen.indexOf(true), `old title shown more than once: ${seen}`).toBeLessThanOrEqual(1);
+  expect(seen.slice(seen.indexOf(true)).every(Boolean)).toBe(true);
+});
+
+test('changing the slug makes the old URL a 404 and the new one work', async ({ browser }) => {
+  const [post] = await db()`select p.id, p.slug, p.title from posts p join authors a on a.id = p.author_id
+    where p.status = 'published' and a.slug = 'ada-okafor' order by p.published_at desc limit 1`;
+  const page = await signedInPage(browser, ADA);
+  await page.goto(`/posts/${post.slug}`); // cache the old URL
+  await page.goto(`/studio/posts/${post.id}`);
+  const newSlug = `moved-${unique()}`;
+  await page.getByLabel('URL slug').fill(newSlug);
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByTestId('form-message')).toHaveText('Saved.');
+  expect((await page.goto(`/posts/${post.slug}`))?.status()).toBe(404);
+  expect((await page.goto(`/posts/${newSlug}`))?.status()).toBe(200);
+  await expect(heading(page)).toHaveText(post.title);
+});
+
+test('validation errors are shown next to the fields and keep what was typed', async ({ browser }) => {
+  const page = await signedInPage(browser, ADA);
+  await page.goto('/studio/new');
+  await page.getByLabel('Body (Markdown)').fill('A body that must survive the error.');
+  await page.getByLabel('URL slug').fill('Not A Valid Slug!');
+  await page.getByRole('button', { name: 'Save draft' }).click();
+  await expect(page.locator('#title-error')).toHaveText('Give the post a title.');
+  await expect(page.locator('#slug-error')).toContainText('lowercase letters');
+  await expect(page.locator('#categoryId-error')).toHaveText('Choose a category.');
+  await expect(page.getByLabel('Title')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('Body (Markdown)')).toHaveValue('A body that must survive the error.');
+  await expect(page.getByLabel('URL slug')).toHaveValue('Not A Valid Slug!');
+
+  // A slug another post uses is a field error, not a server error.
+  const [taken] = await db()`select slug from posts limit 1`;
+  await fillPost(page, { title: 'Clashing slug', body: 'Body' });
+  await page.getByLabel('URL slug').fill(taken.slug);
+  await page.getByRole('button', { name: 'Save draft' }).click();
+  await expect(page.locator('#slug-error')).toHaveText('Another post already uses this URL slug.');
+  await expect(page.getByLabel('Title')).toHaveValue('Clashing slug');
+});
+
+test('two people editing one post: the second save is refused, shows what changed, and loses nothing', async ({ browser }) => {
+  const [post] = await db()`select p.id, p.title from posts p join authors a on a.id = p.author_id
+    where a.slug = 'ada-okafor' order by p.id desc limit 1`;
+  const ada = await signedInPage(browser, ADA);
+  const lena = await signedInPage(browser, LENA);
+  await ada.goto(`/studio/posts/${post.id}`);
+  await lena.goto(`/studio/posts/${post.id}`);
+
+  await lena.getByLabel('Title').fill('Title chosen by the editor');
+  await lena.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(lena.getByTestId('form-message')).toHaveText('Saved.');
+
+  await ada.getByLabel('Title').fill('Title chosen by the author');
+  await ada.getByLabel('Excerpt').fill('An excerpt the author wrote meanwhile.');
+  await ada.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(ada.getByTestId('form-message')).toContainText('Not saved: someone else saved this post');
+  await expect(ada.getByTestId('conflict-changes')).toContainText('Title: “Title chosen by the editor”');
+  await expect(ada.getByLabel('Title')).toHaveValue('Title chosen by the author');
+  await expect(ada.getByLabel('Excerpt')).toHaveValue('An excerpt the author wrote meanwhile.');
+  expect((await db()`select title from posts where id = ${post.id}`)[0].title).toBe('Title chosen by the editor');
+
+  // Saving again is a deliberate overwrite.
+  await ada.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(ada.getByTestId('form-message')).toHaveText('Saved.');
+  expect((await db()`select title from posts where id = ${post.id}`)[0].title).toBe('Title chosen by the author');
+});
+
+test('Markdown with a script or a javascript: link stays inert on the public page', async ({ browser }) => {
+  const page = await signedInPage(browser, ADA);
+  await page.goto('/studio/new');
+  const title = `XSS attempt ${unique()}`;
+  await fillPost(page, {
+    title,
+    body: 'Hi <script>window.__xss = 1</script>\n\n[click me](javascript:window.__xss=2)\n\n<img src="x" onerror="window.__xss=3">',
+  });
+  await page.getByRole('button', { name: 'Publish' }).click();
+  await expect(page.getByRole('status')).toHaveText('Post created and published.');
+  const slug = await page.getByLabel('URL slug').inputValue();
+
+  const reader = await (await browser.newContext()).newPage();
+  await reader.goto(`/posts/${slug}`);
+  await expect(heading(reader)).toHaveText(title);
+  const body = reader.getByTestId('post-body');
+  await expect(body.locator('script')).toHaveCount(0);
+  await expect(body.locator('[onerror]')).toHaveCount(0);
+  expect(await body.getByText('click me').getAttribute('href')).toBeNull();
+  await body.getByText('click me').click();
+  expect(await reader.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+});
+
+test.describe('permissions are enforced on the server', () => {
+  async function actionField(page: import('@playwright/test').Page) {
+    await page.goto('/studio');
+    return (await page.locator('form input[name^="$ACTION_ID_"]').first().getAttribute('name'))!;
+  }
+
+  test("an author cannot open someone else's post, nor change it with a hand-made request", async ({ browser }) => {
+    const [other] = await db()`select p.id, p.version, p.status from posts p join authors a on a.id = p.author_id
+      where a.slug = 'priya-raman' and p.status = 'published' limit 1`;
+    const page = await signedInPage(browser, ADA);
+    await page.goto(`/studio/posts/${other.id}`);
+    await expect(page.locator('main').getByRole('alert')).toContainText('Authors can only edit their own posts');
+
+    // The publish/unpublish action, called directly with Ada's valid session, for Priya's post.
+    const field = await actionField(page);
+    const response = await page.request.post('/studio', {
+      headers: { origin: new URL(page.url()).origin },
+      multipart: { [field]: '', id: String(other.id), version: String(other.version), status: 'draft' },
+      maxRedirects: 0,
+    });
+    expect(response.status()).toBeLessThan(500);
+    const [after] = await db()`select status, version from posts where id = ${other.id}`;
+    expect(after).toEqual({ status: 'published', version: other.version });
+  });
+
+  test('a direct call without a session changes nothing', async ({ browser, request }) => {
+    const page = await signedInPage(browser, ADA);
+    const field = await actionField(page);
+    const [mine] = await db()`select p.id, p.version from posts p join authors a on a.id = p.author_id
+      where a.slug = 'ada-okafor' and p.status = 'published' limit 1`;
+    const response = await request.post('/studio', {
+      headers: { origin: new URL(page.url()).origin },
+      multipart: { [field]: '', id: String(mine.id), version: String(mine.version), status: 'draft' },
+      maxRedirects: 0,
+    });
+    expect(response.status()).toBeLessThan(500);
+    expect((await db()`select status from posts where id = ${mine.id}`)[0].status).toBe('published');
+  });
+
+  test('a cross-origin post to a Server Action is refused, even with a valid session', async ({ browser }) => {
+    const page = await signedInPage(browser, ADA);
+    const field = await actionField(page);
+    const [mine] = await db()`select p.id, p.version from posts p join authors a on a.id = p.author_id
+      where a.slug = 'ada-okafor' and p.status = 'published' limit 1`;
+    const response = await page.request.post('/studio', {
+      headers: { origin: 'https://evil.example' },
+      multipart: { [field]: '', id: String(mine.id), version: String(mine.version), status: 'draft' },
+      maxRedirects: 0,
+    });
+    expect(response.status()).toBeGreaterThanOrEqual(400);
+    expect((await db()`select status from posts where id = ${mine.id}`)[0].status).toBe('published');
+  });
+});
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('signing in and creating a post work with plain HTML forms', async ({ page }) => {
+    await signIn(page, ADA);
+    await page.goto('/studio/new');
+    const title = `No-JS post ${unique()}`;
+    await page.getByLabel('Title').fill(title);
+    await page.getByLabel('URL slug').fill(`no-js-${unique()}`);
+    await page.getByLabel('Body (Markdown)').fill('Written without JavaScript.');
+    await page.getByLabel('Category').selectOption({ label: 'Culture' });
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await expect(page.getByRole('status')).toHaveText('Post created and published.');
+    const slug = await page.getByLabel('URL slug').inputValue();
+    await page.goto(`/posts/${slug}`);
+    await expect(heading(page)).toHaveText(title);
+  });
+});

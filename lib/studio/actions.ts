@@ -1,0 +1,173 @@
+'use server';
+// The studio's Server Actions. Every one follows the same order:
+//   verify the session → check permission → validate → mutate in a transaction → invalidate tags → return/redirect.
+// The session and permission are checked here, on the server, even though the UI only offers what is allowed:
+// a Server Action is a public endpoint that anyone can call directly.
+import { redirect } from 'next/navigation';
+import { getDb } from '@/db/client';
+import * as studio from '@/db/queries/studio';
+import { invalidateForAction } from '@/lib/cache/invalidate';
+import { postChangeTags, type PostSnapshot } from '@/lib/cache/invalidation-map';
+import { renderMarkdown } from '@/lib/markdown';
+import { formFields, parsePostForm, type PostFormValues } from './post-form';
+import { canEditPost, getCurrentUser, type StudioUser } from './session';
+
+export interface PostFormState {
+  status: 'idle' | 'saved' | 'error' | 'conflict';
+  message?: string;
+  fieldErrors?: Partial<Record<keyof PostFormValues, string>>;
+  /** What the user typed, shown again so nothing is lost. */
+  fields?: Record<string, string | string[]>;
+  /** The version the next save must be based on. */
+  version?: number;
+  /** On a conflict: the fields someone else saved differently, with their values. */
+  changes?: { field: string; theirs: string }[];
+}
+
+const SIGNED_OUT = 'Your session has ended. Sign in again in another tab, then save: your text is kept here.';
+const FORBIDDEN = 'You can only change your own posts.';
+
+const snapshot = (p: studio.EditablePost): PostSnapshot => ({
+  id: p.id,
+  slug: p.slug,
+  status: p.status,
+  authorId: p.authorId,
+  categorySlug: p.categorySlug,
+  topicSlugs: p.topicSlugs,
+});
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505';
+}
+
+/** The post, if it exists and this user may change it; otherwise the message to show. */
+async function loadForChange(user: StudioUser, id: number): Promise<studio.EditablePost | string> {
+  const post = Number.isInteger(id) && id > 0 ? await studio.getEditablePost(getDb(), id) : null;
+  if (!post) return 'This post no longer exists.';
+  if (!canEditPost(user, post)) return FORBIDDEN;
+  return post;
+}
+
+function describeChanges(current: studio.EditablePost, mine: PostFormValues) {
+  const changes: { field: string; theirs: string }[] = [];
+  if (current.title !== mine.title) changes.push({ field: 'Title', theirs: current.title });
+  if (current.slug !== mine.slug) changes.push({ field: 'URL slug', theirs: current.slug });
+  if (current.excerpt !== mine.excerpt) changes.push({ field: 'Excerpt', theirs: current.excerpt });
+  if (current.body !== mine.body) changes.push({ field: 'Body', theirs: current.body });
+  if (current.categoryId !== mine.categoryId) changes.push({ field: 'Category', theirs: current.categorySlug });
+  if (current.topicIds.join() !== [...mine.topicIds].sort((a, b) => a - b).join()) {
+    changes.push({ field: 'Topics', theirs: current.topicSlugs.join(', ') || '(none)' });
+  }
+  return changes;
+}
+
+/** Create (no `id`) or update a post. `intent` is publish, unpublish, or save (keep the current status). */
+export async function savePost(_: PostFormState, formData: FormData): Promise<PostFormState> {
+  const fields = formFields(formData);
+  const user = await getCurrentUser();
+  if (!user) return { status: 'error', message: SIGNED_OUT, fields };
+
+  const id = formData.get('id') ? Number(formData.get('id')) : null;
+  const intent = String(formData.get('intent') ?? 'save');
+  const before = id === null ? null : await loadForChange(user, id);
+  if (typeof before === 'string') return { status: 'error', message: before, fields };
+  if (!before && user.authorId === null) {
+    return { status: 'error', message: 'Your account has no author profile, so it cannot create posts.', fields };
+  }
+
+  const parsed = parsePostForm(formData);
+  if (!parsed.success) {
+    const fieldErrors: PostFormState['fieldErrors'] = {};
+    for (const issue of parsed.error.issues) {
+      const key = issue.path[0] as keyof PostFormValues;
+      fieldErrors[key] ??= issue.message;
+    }
+    return { status: 'error', message: 'Please correct the fields marked below.', fieldErrors, fields };
+  }
+  const input = parsed.data;
+  const db = getDb();
+  const exists = await studio.categoryIdsExist(db, input.categoryId, input.topicIds);
+  if (!exists.category || !exists.topics) {
+    return {
+      status: 'error',
+      message: 'Please correct the fields marked below.',
+      fieldErrors: exists.category ? { topicIds: 'One of the topics no longer exists.' } : { categoryId: 'Choose a category.' },
+      fields,
+    };
+  }
+  const slugClash = { status: 'error' as const, message: 'Please correct the fields marked below.', fieldErrors: { slug: 'Another post already uses this URL slug.' }, fields };
+  if (await studio.slugTaken(db, input.slug, before?.id)) return slugClash;
+
+  const status = intent === 'publish' ? 'published' : intent === 'unpublish' ? 'draft' : undefined;
+  const expectedVersion = Number(formData.get('version'));
+  let postId: number;
+  let version: number | null;
+  try {
+    ({ postId, version } = await db.transaction(async (tx) => {
+      if (!before) {
+        const created = await studio.insertPost(tx, user.authorId!, input, status === 'published');
+        return { postId: created, version: 1 };
+      }
+      return { postId: before.id, version: await studio.updatePost(tx, before.id, expectedVersion, input, status) };
+    }));
+  } catch (error) {
+    if (isUniqueViolation(error)) return slugClash; // someone took the slug between our check and our write
+    throw error;
+  }
+
+  if (version === null) {
+    // Someone saved since this form was opened. Nothing was written; show what they changed, keep what we typed,
+    // and base the next save on their version so saving again is a deliberate overwrite.
+    const current = (await studio.getEditablePost(db, before!.id))!;
+    return {
+      status: 'conflict',
+      message: `Not saved: someone else saved this post at ${current.updatedAt.toISOString().replace('T', ' ').slice(0, 19)} UTC, after you opened it. Their changes are listed below; your text is kept in the form. Save again to replace their version with yours.`,
+      changes: describeChanges(current, input),
+      fields,
+      version: current.version,
+    };
+  }
+
+  const after = (await studio.getEditablePost(db, postId))!;
+  await invalidateForAction(postChangeTags(before ? snapshot(before) : null, snapshot(after)), {
+    actor: user.email,
+    change: before ? `post ${intent === 'save' ? 'edited' : `${intent}ed`}` : 'post created',
+  });
+  if (!before) redirect(`/studio/posts/${postId}?created=1`);
+  const verb = intent === 'publish' ? 'Published' : intent === 'unpublish' ? 'Unpublished: the post is a draft again' : 'Saved';
+  return { status: 'saved', message: `${verb}.`, fields, version };
+}
+
+/** Publish or unpublish from the studio list (a plain form: works without JavaScript). */
+export async function setPostStatus(formData: FormData): Promise<void> {
+  const user = await getCurrentUser();
+  if (!user) redirect('/sign-in?next=/studio');
+  const post = await loadForChange(user, Number(formData.get('id')));
+  if (typeof post === 'string') redirect(`/studio?error=${encodeURIComponent(post)}`);
+  const status = formData.get('status') === 'published' ? 'published' : 'draft';
+  const version = await getDb().transaction((tx) => studio.setPostStatus(tx, post.id, Number(formData.get('version')), status));
+  if (version === null) redirect(`/studio?error=${encodeURIComponent(`“${post.title}” was changed by someone else meanwhile; nothing was changed. Check it and try again.`)}`);
+  await invalidateForAction(postChangeTags(snapshot(post), { ...snapshot(post), status }), {
+    actor: user.email,
+    change: status === 'published' ? 'post published' : 'post unpublished',
+  });
+  redirect(`/studio?notice=${encodeURIComponent(`“${post.title}” is ${status === 'published' ? 'published' : 'a draft again'}.`)}`);
+}
+
+/** Deletes a post after the confirmation page. */
+export async function deletePost(formData: FormData): Promise<void> {
+  const user = await getCurrentUser();
+  if (!user) redirect('/sign-in?next=/studio');
+  const post = await loadForChange(user, Number(formData.get('id')));
+  if (typeof post === 'string') redirect(`/studio?error=${encodeURIComponent(post)}`);
+  const deleted = await getDb().transaction((tx) => studio.deletePostRow(tx, post.id, Number(formData.get('version'))));
+  if (!deleted) redirect(`/studio?error=${encodeURIComponent(`“${post.title}” was changed by someone else meanwhile, so it was not deleted.`)}`);
+  await invalidateForAction(postChangeTags(snapshot(post), null), { actor: user.email, change: 'post deleted' });
+  redirect(`/studio?notice=${encodeURIComponent(`“${post.title}” was deleted.`)}`);
+}
+
+/** Live preview: the same renderer and sanitiser as the public page. Signed-in users only. */
+export async function previewMarkdown(body: string): Promise<string> {
+  if (!(await getCurrentUser())) return '<p>Sign in to preview.</p>';
+  return renderMarkdown(String(body).slice(0, 100_000));
+}
