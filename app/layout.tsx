@@ -51,6 +51,8 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
           <div className="mx-auto flex max-w-5xl flex-wrap gap-4 px-4">
             <Link href="/feed.xml" className="hover:underline">RSS feed</Link>
             <Link href="/sitemap.xml" className="hover:underline">Sitemap</Link>
+            <Link href="/catalog" className="hover:underline">Catalog</Link>
+            <Link href="/cache" className="hover:underline">Cache log</Link>
             <Link href="/studio" className="hover:underline">Studio (authors)</Link>
             <span>Every region shows when it was cached and which tags it carries.</span>
           </div>

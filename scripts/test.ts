@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseSecrets } from '@/lib/webhooks/secrets';
 import { appSecrets } from './local-secret';
 import {
   canConnect,
@@ -83,28 +84,50 @@ async function databaseSuite(make: () => Promise<TestDatabase>, key: string) {
     if (values['skip-e2e']) return;
     await phase(`end-to-end tests on ${db.name}`, async () => {
       if ((await run(bin('tsx'), ['scripts/seed.ts'], env)) !== 0) throw new Error('seeding failed');
-      const started = performance.now();
-      if ((await run(NODE, ['node_modules/next/dist/bin/next', 'build'], env)) !== 0) throw new Error('next build failed');
-      console.log(`next build took ${((performance.now() - started) / 1000).toFixed(1)} s`);
-      const port = await freePort();
-      const app = await startServer(
-        NODE,
-        ['node_modules/next/dist/bin/next', 'start', '-H', '127.0.0.1', '-p', String(port)],
-        env,
-        `http://127.0.0.1:${port}/feed.xml`,
-        'next start',
-      );
-      try {
-        const out = path.join(reports, `e2e-${key}.json`);
-        const code = await run(bin('playwright'), ['test', '-c', 'e2e/playwright.config.ts', ...positionals], {
+      // The inventory service (its own process and storage) notifies this app's webhook, as in production.
+      const [port, inventoryPort] = [await freePort(), await freePort()];
+      const inventoryDir = mkdtempSync(path.join(os.tmpdir(), 'ntc-inventory-'));
+      const inventory = await startServer(
+        bin('tsx'),
+        ['inventory/server.ts'],
+        {
           ...env,
-          BASE_URL: app.url,
-          CHROMIUM_PATH: CHROMIUM,
-          PLAYWRIGHT_JSON_OUTPUT_NAME: out,
-        });
-        return countPlaywright(out) && code === 0;
+          INVENTORY_PORT: String(inventoryPort),
+          INVENTORY_DATA_DIR: inventoryDir,
+          INVENTORY_WEBHOOK_URL: `http://127.0.0.1:${port}/api/revalidate`,
+          INVENTORY_WEBHOOK_SECRET: parseSecrets(env.REVALIDATE_SECRET)[0],
+        },
+        `http://127.0.0.1:${inventoryPort}/health`,
+        'inventory service',
+      );
+      const appEnv = { ...env, INVENTORY_API_URL: inventory.url };
+      try {
+        const started = performance.now();
+        if ((await run(NODE, ['node_modules/next/dist/bin/next', 'build'], appEnv)) !== 0) throw new Error('next build failed');
+        console.log(`next build took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+        const app = await startServer(
+          NODE,
+          ['node_modules/next/dist/bin/next', 'start', '-H', '127.0.0.1', '-p', String(port)],
+          appEnv,
+          `http://127.0.0.1:${port}/feed.xml`,
+          'next start',
+        );
+        try {
+          const out = path.join(reports, `e2e-${key}.json`);
+          const code = await run(bin('playwright'), ['test', '-c', 'e2e/playwright.config.ts', ...positionals], {
+            ...appEnv,
+            BASE_URL: app.url,
+            INVENTORY_URL: inventory.url,
+            CHROMIUM_PATH: CHROMIUM,
+            PLAYWRIGHT_JSON_OUTPUT_NAME: out,
+          });
+          return countPlaywright(out) && code === 0;
+        } finally {
+          await app.stop();
+        }
       } finally {
-        await app.stop();
+        await inventory.stop();
+        rmSync(inventoryDir, { recursive: true, force: true });
       }
     });
   } finally {

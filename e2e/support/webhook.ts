@@ -15,5 +15,6 @@ export async function sendWebhook(
   { id = `msg_${randomUUID()}`, key = secret(), at = new Date() }: { id?: string; key?: string; at?: Date } = {},
 ) {
   const raw = typeof body === 'string' ? body : JSON.stringify(body);
-  return request.post('/api/revalidate', { headers: signDelivery(key, id, raw, at), data: raw });
+  // A Buffer, so the bytes go out exactly as signed (Playwright would otherwise validate or re-encode JSON).
+  return request.post('/api/revalidate', { headers: signDelivery(key, id, raw, at), data: Buffer.from(raw) });
 }

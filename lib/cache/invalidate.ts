@@ -2,7 +2,7 @@ import { revalidateTag, updateTag } from 'next/cache';
 import { getDb } from '@/db/client';
 import { recordRevalidation, type NewRevalidation } from '@/db/queries/revalidations';
 import type { TagPlan } from './invalidation-map';
-import { validateTags } from './tags';
+import { tags, validateTags } from './tags';
 
 /**
  * How a tag is invalidated:
@@ -28,12 +28,19 @@ export function invalidate(tags: readonly string[], mode: InvalidationMode): voi
  * seen before (nothing is invalidated then).
  */
 export async function invalidateAndRecord(entry: NewRevalidation): Promise<boolean> {
-  return getDb().transaction(async (tx) => {
+  const acted = await getDb().transaction(async (tx) => {
     const row = await recordRevalidation(tx, entry);
     if (!row) return false;
     invalidate(entry.tags, entry.mode);
     return true;
   });
+  if (acted) refreshLog();
+  return acted;
+}
+
+/** The /cache page shows the log: after the new rows are committed, its next reader gets them. */
+function refreshLog() {
+  revalidateTag(tags.revalidations, { expire: 0 });
 }
 
 /**
@@ -46,4 +53,5 @@ export async function invalidateForAction(plan: TagPlan, { actor, change }: { ac
   const db = getDb();
   if (plan.update.length) await recordRevalidation(db, { tags: plan.update, mode: 'update', source: 'action', actor, change });
   if (plan.max.length) await recordRevalidation(db, { tags: plan.max, mode: 'max', source: 'action', actor, change });
+  refreshLog();
 }

@@ -1,0 +1,36 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { CacheStamp } from '@/app/_components/cache-stamp';
+import { getProduct, getProducts } from '@/lib/catalog';
+import { getStock } from '@/lib/inventory';
+import { atLeastOne, PLACEHOLDER_PARAM } from '@/lib/static-params';
+import { PriceAndStock } from '../_components';
+
+export async function generateStaticParams() {
+  const { data } = await getProducts();
+  return atLeastOne(data.map((p) => ({ sku: p.sku })), { sku: PLACEHOLDER_PARAM });
+}
+
+export async function generateMetadata({ params }: PageProps<'/catalog/[sku]'>): Promise<Metadata> {
+  const { data } = await getProduct((await params).sku);
+  return data ? { title: data.name, description: data.description } : {};
+}
+
+export default async function ProductPage({ params }: PageProps<'/catalog/[sku]'>) {
+  const { sku } = await params;
+  const [{ data: product, stamp }, stock] = await Promise.all([getProduct(sku), getStock(sku)]);
+  if (!product) notFound();
+  return (
+    <article className="mx-auto max-w-2xl">
+      <Link href="/catalog" className="text-sm hover:underline">← Catalog</Link>
+      <h1 className="mt-2 text-3xl font-bold tracking-tight">{product.name}</h1>
+      <p className="mt-1 font-mono text-sm text-zinc-500">{product.sku}</p>
+      <p className="mt-4 text-lg">{product.description}</p>
+      <CacheStamp stamp={stamp} />
+      <div className="mt-6 rounded-lg border border-zinc-200 p-4 dark:border-zinc-800">
+        <PriceAndStock result={stock} detailed />
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,25 @@
+import type { Cached } from '@/lib/cache/tagged';
+import { formatPrice, type StockResult } from '@/lib/inventory';
+import { CacheStamp } from '../_components/cache-stamp';
+
+/** Price and stock from the inventory service, or a clear note when it could not be reached. */
+export function PriceAndStock({ result, detailed = false }: { result: Cached<StockResult>; detailed?: boolean }) {
+  const { data, stamp } = result;
+  return (
+    <div data-testid="price-and-stock">
+      {data.ok ? (
+        <p className="flex items-baseline gap-3">
+          <span className="text-xl font-semibold" data-testid="price">{formatPrice(data.stock)}</span>
+          <span data-testid="stock" className={data.stock.stock > 0 ? 'text-green-700 dark:text-green-400' : 'text-red-700 dark:text-red-400'}>
+            {data.stock.stock > 0 ? `${data.stock.stock} in stock` : 'Out of stock'}
+          </span>
+        </p>
+      ) : (
+        <p className="text-zinc-600 dark:text-zinc-300" data-testid="price-unavailable">
+          Price unavailable right now{detailed ? ` (the inventory service: ${data.reason})` : ''}. Please try again in a moment.
+        </p>
+      )}
+      {detailed && <CacheStamp stamp={stamp} />}
+    </div>
+  );
+}

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { expect, test } from '@playwright/test';
+import { newSecret, signDelivery } from '../lib/webhooks/secrets';
+import { db, publishedPost } from './support/db';
+import { secret, sendWebhook } from './support/webhook';
+
+test('bad deliveries are refused with the right status and a JSON error, and change nothing', async ({ page, request }) => {
+  const post = await publishedPost(5);
+  await page.goto(`/posts/${post.slug}`);
+  const changed = `${post.title} (edited upstream)`;
+  await db()`update posts set title = ${changed} where id = ${post.id}`;
+  const valid = JSON.stringify({ tags: [`post:${post.id}`], mode: 'expire' });
+  const signed = (body: string, options: { at?: Date; key?: string; id?: string } = {}) =>
+    signDelivery(options.key ?? secret(), options.id ?? `msg_${randomUUID()}`, body, options.at);
+
+  const cases: [string, () => Promise<import('@playwright/test').APIResponse>, number][] = [
+    ['no signature headers', () => request.post('/api/revalidate', { headers: { 'content-type': 'application/json' }, data: valid }), 401],
+    ['a malformed signature', () => request.post('/api/revalidate', { headers: { ...signed(valid), 'webhook-signature': 'not-a-signature' }, data: valid }), 401],
+    ['a signature of the wrong length', () => request.post('/api/revalidate', { headers: { ...signed(valid), 'webhook-signature': 'v1,AAAA' }, data: valid }), 401],
+    ['the wrong secret', () => sendWebhook(request, valid, { key: newSecret() }), 401],
+    ['a timestamp ten minutes old', () => sendWebhook(request, valid, { at: new Date(Date.now() - 600_000) }), 401],
+    ['a non-numeric timestamp', () => request.post('/api/revalidate', { headers: { ...signed(valid), 'webhook-timestamp': 'yesterday' }, data: valid }), 401],
+    ['a body changed after signing', () => request.post('/api/revalidate', { headers: signed(valid), data: valid.replace('expire', 'max') }), 401],
+    ['malformed JSON', () => sendWebhook(request, '{"tags": [', {}), 400],
+    ['tags that are not a list', () => sendWebhook(request, { tags: `post:${post.id}` }), 400],
+    ['an empty tag', () => sendWebhook(request, { tags: [''] }), 400],
+    ['a tag over 256 characters', () => sendWebhook(request, { tags: [`post-slug:${'a'.repeat(250)}`] }), 400],
+    ['more than 64 tags', () => sendWebhook(request, { tags: Array.from({ length: 65 }, (_, i) => `post:${i + 1}`) }), 400],
+    ['an unknown mode', () => sendWebhook(request, { tags: [`post:${post.id}`], mode: 'now' }), 400],
+    ['a tag the app does not use', () => sendWebhook(request, { tags: ['post:12', 'everything'] }), 400],
+    ['extra fields', () => sendWebhook(request, { tags: [`post:${post.id}`], purge: true }), 400],
+    ['a body over 64 KiB', () => sendWebhook(request, { tags: [`post:${post.id}`], padding: 'x'.repeat(70_000) }), 413],
+    ['GET', () => request.get('/api/revalidate'), 405],
+    ['PUT', () => request.put('/api/revalidate', { headers: signed(valid), data: valid }), 405],
+    ['DELETE', () => request.delete('/api/revalidate'), 405],
+  ];
+  try {
+    for (const [name, send, status] of cases) {
+      const response = await send();
+      expect(response.status(), name).toBe(status);
+      expect(response.headers()['content-type'], name).toContain('application/json');
+      expect((await response.json()).error, name).toBeTruthy();
+    }
+    expect((await request.get('/api/revalidate')).headers().allow).toBe('POST');
+    await page.reload();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(post.title);
+
+    // The same delivery, correctly signed, is accepted.
+    expect((await sendWebhook(request, valid)).status()).toBe(200);
+    await page.reload();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(changed);
+  } finally {
+    await db()`update posts set title = ${post.title} where id = ${post.id}`;
+    await sendWebhook(request, { tags: [`post:${post.id}`], mode: 'expire' });
+  }
+});
+
+test('a replayed delivery is acknowledged but not acted on twice', async ({ page, request }) => {
+  const post = await publishedPost(6);
+  const id = `msg_${randomUUID()}`;
+  const body = { tags: [`post:${post.id}`], mode: 'expire' };
+  const first = await sendWebhook(request, body, { id });
+  expect(await first.json()).toMatchObject({ id, duplicate: false, revalidated: [`post:${post.id}`] });
+
+  await page.goto(`/posts/${post.slug}`);
+  const stamp = await page.locator('article time[data-cached-at]').getAttribute('data-cached-at');
+  // Re-sent later with a fresh timestamp and signature, as senders do when they did not see the answer.
+  const again = await sendWebhook(request, body, { id, at: new Date(Date.now() + 2000) });
+  expect(again.status()).toBe(200);
+  expect(await again.json()).toMatchObject({ id, duplicate: true, revalidated: [] });
+  await page.reload();
+  expect(await page.locator('article time[data-cached-at]').getAttribute('data-cached-at')).toBe(stamp);
+  expect(await db()`select 1 from revalidations where delivery_id = ${id}`).toHaveLength(1);
+});
+
+test('a rotated-in secret works alongside the old one', async ({ request }) => {
+  // REVALIDATE_SECRET may hold several secrets; the suite's first one must verify.
+  const response = await sendWebhook(request, { tags: ['posts'] });
+  expect(response.status()).toBe(200);
+});
+
+test('the revalidation log on /cache shows webhook and studio invalidations', async ({ page, request }) => {
+  const id = `msg_${randomUUID()}`;
+  await sendWebhook(request, { tags: ['categories'], mode: 'max' }, { id });
+  await page.goto('/cache');
+  const row = page.getByTestId('revalidations').getByRole('row', { name: new RegExp(id) });
+  await expect(row).toContainText('webhook');
+  await expect(row).toContainText('categories');
+  await expect(row).toContainText("revalidateTag 'max'");
+  await expect(page.getByTestId('per-tag')).toContainText('categories');
+  await expect(page.getByText('post:<id>')).toBeVisible(); // the vocabulary
+});
+
+test('too many requests from one client get 429 with Retry-After', async ({ request }) => {
+  // A client address of its own, so the limit does not hold up the other tests' deliveries.
+  const headers = { 'x-forwarded-for': '203.0.113.7', 'content-type': 'application/json' };
+  let limited: import('@playwright/test').APIResponse | undefined;
+  for (let i = 0; i < 130 && !limited; i++) {
+    const response = await request.post('/api/revalidate', { headers, data: '{}' });
+    if (response.status() === 429) limited = response;
+    else expect(response.status()).toBe(401);
+  }
+  expect(limited, 'no 429 within 130 requests').toBeDefined();
+  expect(Number(limited!.headers()['retry-after'])).toBeGreaterThan(0);
+  expect((await limited!.json()).error).toBe('too many requests');
+});
