@@ -1,4 +1,8 @@
 import type { NextConfig } from 'next';
+import path from 'node:path';
+
+// `npm run bench` builds a second copy with caching switched off, to measure what the cache saves.
+const benchWithoutCache = process.env.NTC_BENCH_NO_CACHE === '1';
 
 const nextConfig: NextConfig = {
   cacheComponents: true,
@@ -18,6 +22,11 @@ const nextConfig: NextConfig = {
     // is ever lost, the figure is at most a minute old. expire ≥ 5 minutes keeps these pages prerenderable.
     inventory: { stale: 30, revalidate: 60, expire: 600 },
   },
+  ...(benchWithoutCache && {
+    cacheHandlers: { default: path.resolve('scripts/bench/no-use-cache.cjs') },
+    cacheHandler: path.resolve('scripts/bench/no-page-cache.cjs'),
+    cacheMaxMemorySize: 0,
+  }),
   poweredByHeader: false,
   experimental: {
     // Route types are referenced from next-env.d.ts rather than added to tsconfig.json, so builds into another

@@ -34,37 +34,55 @@ export async function getPost(slug: string) {
   ]);
 }
 
+/**
+ * One category's, author's or topic's page of posts. An unknown entity or a forged cursor is null, tagged so
+ * that creating the entity later refreshes the cached 404.
+ */
+async function entityPosts<E>(
+  cursor: string | null,
+  find: () => Promise<E | null>,
+  describe: (entity: E) => { title: string; description: string; filter: q.PostFilter; tags: string[] },
+  missingTags: string[],
+) {
+  const after = cursor === null ? null : q.decodeCursor(cursor);
+  const entity = cursor !== null && !after ? null : await find();
+  if (!entity) return tagged(null, missingTags);
+  const { title, description, filter, tags: entityTags } = describe(entity);
+  const page = await q.listPublishedPosts(getDb(), { filter, after });
+  return tagged({ title, description, page }, [...entityTags, ...authorTags(page)]);
+}
+
 export async function getCategoryPosts(slug: string, cursor: string | null) {
   'use cache';
   cacheLife('lists');
-  const db = getDb();
-  const category = await q.getCategoryBySlug(db, slug);
-  const after = cursor === null ? null : q.decodeCursor(cursor);
-  if (!category || (cursor !== null && !after)) return tagged(null, [tags.category(slug), tags.categories]);
-  const page = await q.listPublishedPosts(db, { filter: { categoryId: category.id }, after });
-  return tagged({ title: category.name, description: category.description, page }, [tags.category(slug), tags.postsInCategory(slug), ...authorTags(page)]);
+  return entityPosts(
+    cursor,
+    () => q.getCategoryBySlug(getDb(), slug),
+    (c) => ({ title: c.name, description: c.description, filter: { categoryId: c.id }, tags: [tags.category(slug), tags.postsInCategory(slug)] }),
+    [tags.category(slug), tags.categories],
+  );
 }
 
 export async function getAuthorPosts(slug: string, cursor: string | null) {
   'use cache';
   cacheLife('lists');
-  const db = getDb();
-  const author = await q.getAuthorBySlug(db, slug);
-  const after = cursor === null ? null : q.decodeCursor(cursor);
-  if (!author || (cursor !== null && !after)) return tagged(null, [tags.authors]);
-  const page = await q.listPublishedPosts(db, { filter: { authorId: author.id }, after });
-  return tagged({ title: author.name, description: author.bio, page }, [tags.author(author.id), tags.postsByAuthor(author.id)]);
+  return entityPosts(
+    cursor,
+    () => q.getAuthorBySlug(getDb(), slug),
+    (a) => ({ title: a.name, description: a.bio, filter: { authorId: a.id }, tags: [tags.author(a.id), tags.postsByAuthor(a.id)] }),
+    [tags.authors],
+  );
 }
 
 export async function getTopicPosts(slug: string, cursor: string | null) {
   'use cache';
   cacheLife('lists');
-  const db = getDb();
-  const topic = await q.getTopicBySlug(db, slug);
-  const after = cursor === null ? null : q.decodeCursor(cursor);
-  if (!topic || (cursor !== null && !after)) return tagged(null, [tags.topic(slug), tags.topics]);
-  const page = await q.listPublishedPosts(db, { filter: { topicId: topic.id }, after });
-  return tagged({ title: `#${topic.name}`, description: '', page }, [tags.topic(slug), tags.postsWithTopic(slug), ...authorTags(page)]);
+  return entityPosts(
+    cursor,
+    () => q.getTopicBySlug(getDb(), slug),
+    (t) => ({ title: `#${t.name}`, description: '', filter: { topicId: t.id }, tags: [tags.topic(slug), tags.postsWithTopic(slug)] }),
+    [tags.topic(slug), tags.topics],
+  );
 }
 
 export async function getNavigation() {

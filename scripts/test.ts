@@ -76,10 +76,46 @@ async function vitest(label: string, dirs: string[], env: NodeJS.ProcessEnv) {
   return code === 0 && counted;
 }
 
+/** A fresh deployment: migrated, never seeded. It must build, and serve an empty site rather than errors. */
+async function emptyDatabaseChecks(env: NodeJS.ProcessEnv) {
+  const distDir = '.next-test-empty';
+  try {
+    if ((await run(bin('tsx'), ['scripts/migrate.ts'], env)) !== 0) throw new Error('migrations failed');
+    const buildEnv = { ...env, NEXT_DIST_DIR: distDir };
+    if ((await run(NODE, ['node_modules/next/dist/bin/next', 'build'], buildEnv)) !== 0) throw new Error('next build failed on an empty database');
+    const port = await freePort();
+    const app = await startServer(NODE, ['node_modules/next/dist/bin/next', 'start', '-H', '127.0.0.1', '-p', String(port)], buildEnv, `http://127.0.0.1:${port}/feed.xml`, 'next start');
+    const checks: [string, number, (body: string) => boolean][] = [
+      ['/', 200, (b) => b.includes('No posts have been published yet')],
+      ['/posts/anything', 404, (b) => b.includes('Page not found')],
+      ['/categories/engineering', 404, () => true],
+      ['/feed.xml', 200, (b) => b.includes('<channel>') && !b.includes('<item>')],
+      ['/sitemap.xml', 200, (b) => b.includes('<urlset')],
+      ['/catalog', 200, (b) => b.includes('Catalog')],
+    ];
+    try {
+      for (const [path, status, ok] of checks) {
+        const response = await fetch(`${app.url}${path}`);
+        const passed = response.status === status && ok(await response.text());
+        console.log(`  ${passed ? '✓' : '✘'} ${path} → ${response.status}${passed ? '' : ` (expected ${status} and its content)`}`);
+        tally[passed ? 'passed' : 'failed'] += 1;
+      }
+    } finally {
+      await app.stop();
+    }
+    return true;
+  } finally {
+    rmSync(distDir, { recursive: true, force: true });
+  }
+}
+
 async function databaseSuite(make: () => Promise<TestDatabase>, key: string) {
   const db = await make();
   const env = { ...baseEnv, DATABASE_URL: db.url, NEXT_DIST_DIR: `.next-test-${key}` };
   try {
+    if (key === 'embedded' && !values['skip-e2e']) {
+      await phase(`a fresh deployment on an empty ${db.name}`, () => emptyDatabaseChecks(env));
+    }
     await phase(`integration tests on ${db.name}`, () => vitest(`integration-${key}`, ['tests/integration'], env));
     if (values['skip-e2e']) return;
     await phase(`end-to-end tests on ${db.name}`, async () => {
