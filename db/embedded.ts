@@ -56,7 +56,7 @@ function runningServer(pgdata: string): { pid: number; port: number } | null {
  */
 export async function startEmbeddedDatabase(
   dataDir = DEFAULT_DATA_DIR,
-  log: (line: string) => void = () => {},
+  { log = () => {}, settings = [] }: { log?: (line: string) => void; settings?: string[] } = {},
 ): Promise<EmbeddedDatabase> {
   const pgdata = path.join(dataDir, 'pgdata');
   const credentialsFile = path.join(dataDir, 'credentials.json');
@@ -90,7 +90,7 @@ export async function startEmbeddedDatabase(
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
     // listen on loopback only: this database is for this machine's app and tools.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=100'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=100', ...settings.flatMap((s) => ['-c', s])],
     onLog: (message) => {
       collected.push(message);
       log(message);

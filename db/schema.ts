@@ -111,6 +111,8 @@ export const revalidations = pgTable(
     actor: varchar('actor', { length: 200 }).notNull(),
     deliveryId: varchar('delivery_id', { length: 200 }).unique(),
     change: varchar('change', { length: 100 }),
+    // 'applied', or 'duplicate' for a webhook delivery seen before (acknowledged, not acted on).
+    outcome: varchar('outcome', { length: 16, enum: ['applied', 'duplicate'] }).notNull().default('applied'),
   },
   (t) => [index('revalidations_at_idx').on(t.at.desc())],
 );

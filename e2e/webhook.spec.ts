@@ -71,6 +71,7 @@ test('a replayed delivery is acknowledged but not acted on twice', async ({ page
   await page.reload();
   expect(await page.locator('article time[data-cached-at]').getAttribute('data-cached-at')).toBe(stamp);
   expect(await db()`select 1 from revalidations where delivery_id = ${id}`).toHaveLength(1);
+  expect(await db()`select outcome from revalidations where actor = ${id} order by id`).toEqual([{ outcome: 'applied' }, { outcome: 'duplicate' }]);
 });
 
 test('a rotated-in secret works alongside the old one', async ({ request }) => {

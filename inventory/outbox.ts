@@ -1,31 +1,51 @@
-// Sends queued deliveries to the app's /api/revalidate, signed per Standard Webhooks, one at a time in order.
-// Retries network errors, timeouts, 408, 429 and 5xx with exponential backoff (Retry-After honoured); any other
-// 4xx is a permanent refusal and the delivery moves to `dead` instead of being retried forever.
+// Sends the queued deliveries to the app's webhook (Standard Webhooks: https://www.standardwebhooks.com).
+// One loop, oldest first, so changes to a SKU arrive in the order they were made. The price of that
+// simplicity: a delivery that keeps failing holds back the ones behind it until it succeeds or is refused.
+//   2xx                                   → delivered, removed from the outbox
+//   network error, timeout, 408, 429, 5xx → retried after 1 s, 2 s, 4 s … 60 s, or Retry-After if longer
+//   any other 4xx                         → refused for good: moved to `dead`, never sent again
 import { Webhook } from 'standardwebhooks';
-import type { Store } from './store.ts';
+import type { Delivery, Store } from './store.js';
 
 export interface SenderOptions {
   url: string;
+  /** `whsec_<base64>`; it signs every attempt and is never logged. */
   secret: string;
   retryBaseMs?: number;
   retryMaxMs?: number;
+  timeoutMs?: number;
   log?: (line: string) => void;
 }
 
-export function startSender(store: Store, { url, secret, retryBaseMs = 1000, retryMaxMs = 60_000, log = console.log }: SenderOptions) {
-  const signer = new Webhook(secret);
+export function startSender(store: Store, options: SenderOptions) {
+  const { url, retryBaseMs = 1000, retryMaxMs = 60_000, timeoutMs = 5000, log = console.log } = options;
+  const webhook = new Webhook(options.secret);
   let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
+  let kickedWhileRunning = false;
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: AbortController | undefined;
 
-  async function attempt(): Promise<void> {
-    const delivery = store.outbox()[0];
-    if (!delivery) return;
-    const wait = delivery.nextAttemptAt - Date.now();
-    if (wait > 0) return schedule(wait);
+  async function run() {
+    while (!stopped) {
+      const delivery = store.pending()[0];
+      if (!delivery) return;
+      const wait = Date.parse(delivery.nextAttemptAt) - Date.now();
+      if (wait > 0) {
+        timer = setTimeout(kick, wait);
+        return;
+      }
+      await attempt(delivery);
+    }
+  }
+
+  async function attempt(delivery: Delivery) {
     const body = JSON.stringify(delivery.payload);
+    const label = `${delivery.id} [${delivery.payload.tags.join(' ')}]`;
+    // The timestamp is signed, and receivers reject old ones: a retry needs a fresh timestamp and signature.
     const now = new Date();
-    const tagList = delivery.payload.tags.join(' ');
+    const controller = (inFlight = new AbortController());
+    const timeout = setTimeout(() => controller.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     try {
       const response = await fetch(url, {
         method: 'POST',
@@ -33,59 +53,90 @@ export function startSender(store: Store, { url, secret, retryBaseMs = 1000, ret
           'content-type': 'application/json',
           'webhook-id': delivery.id,
           'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-          'webhook-signature': signer.sign(delivery.id, now, body),
+          'webhook-signature': webhook.sign(delivery.id, now, body),
         },
         body,
-        signal: AbortSignal.timeout(5000),
+        signal: controller.signal,
       });
-      const text = await response.text();
+      const text = (await response.text()).slice(0, 500);
+      const status = response.status;
       if (response.ok) {
         store.delivered(delivery.id);
-        log(`delivered ${delivery.id} [${tagList}] ${response.status}`);
-      } else if (response.status === 408 || response.status === 429 || response.status >= 500) {
-        const retryAfter = Number(response.headers.get('retry-after'));
-        const delay = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : backoff(delivery.attempts);
-        store.retryLater(delivery.id, `HTTP ${response.status}`, delay);
-        log(`retry ${delivery.id} [${tagList}] HTTP ${response.status}, again in ${delay} ms`);
+        log(`delivered ${label}: HTTP ${status}`);
+      } else if (status === 408 || status === 429 || status >= 500) {
+        // Retry-After is a minimum; the backoff still applies, so "Retry-After: 0" cannot make a busy loop.
+        const delay = Math.max(retryAfterMs(response.headers.get('retry-after')), backoff(delivery.attempts));
+        store.retryLater(delivery.id, { error: `HTTP ${status}: ${text}`, status }, delay);
+        log(`failed ${label}: HTTP ${status}, retry ${delivery.attempts + 1} in ${delay} ms`);
       } else {
-        store.giveUp(delivery.id, `HTTP ${response.status}: ${text.slice(0, 500)}`);
-        log(`refused ${delivery.id} [${tagList}] HTTP ${response.status}: ${text.slice(0, 200)} (moved to dead)`);
+        store.giveUp(delivery.id, { error: `HTTP ${status}: ${text}`, status });
+        log(`refused ${label}: HTTP ${status} ${text} (moved to dead, not retried)`);
       }
     } catch (error) {
+      // Stopping aborts the request: leave the delivery as it was. It is sent again on the next start, with
+      // the same webhook-id, so a receiver that did get it will recognise the repeat.
+      if (stopped) return;
+      const reason = describe(error);
       const delay = backoff(delivery.attempts);
-      const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-      store.retryLater(delivery.id, reason, delay);
-      log(`retry ${delivery.id} [${tagList}] ${reason}, again in ${delay} ms`);
+      store.retryLater(delivery.id, { error: reason }, delay);
+      log(`failed ${label}: ${reason}, retry ${delivery.attempts + 1} in ${delay} ms`);
+    } finally {
+      clearTimeout(timeout);
+      inFlight = undefined;
     }
-    return attempt();
   }
 
+  /** 1 s, 2 s, 4 s … up to retryMaxMs, ±10 % so that many senders do not retry in lockstep. */
   function backoff(attempts: number) {
-    const base = Math.min(retryMaxMs, retryBaseMs * 2 ** attempts);
-    return Math.round(base * (0.9 + Math.random() * 0.2)); // jitter, so many senders do not retry in step
+    const jitter = 0.9 + Math.random() * 0.2;
+    return Math.round(Math.min(retryMaxMs, retryBaseMs * 2 ** attempts * jitter));
   }
 
-  function schedule(delay: number) {
-    if (stopped) return;
-    clearTimeout(timer);
-    timer = setTimeout(kick, delay);
-  }
-
+  /** Starts the loop, or, when it is already running, makes it look again once it is done. */
   function kick() {
-    if (stopped || running) return;
-    running = attempt().finally(() => {
-      running = undefined;
-    });
+    if (stopped) return;
+    if (running) {
+      kickedWhileRunning = true;
+      return;
+    }
+    clearTimeout(timer);
+    running = run()
+      .catch((error) => {
+        // Most likely the state file could not be written: keep the delivery and try again later.
+        log(`outbox: ${describe(error)}; trying again in ${retryMaxMs} ms`);
+        timer = setTimeout(kick, retryMaxMs);
+      })
+      .finally(() => {
+        running = undefined;
+        if (kickedWhileRunning) {
+          kickedWhileRunning = false;
+          kick();
+        }
+      });
   }
 
-  kick();
+  kick(); // resume whatever a previous run left in the outbox
   return {
     /** Call after queueing a delivery. */
     kick,
+    /** Stops sending: aborts the request in flight and waits until the loop has let go of the store. */
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      inFlight?.abort(new Error('shutting down'));
       await running;
     },
   };
+}
+
+/** Retry-After in seconds (the HTTP-date form is not supported), capped at an hour so a typo cannot park the queue. */
+function retryAfterMs(header: string | null): number {
+  if (!header || !/^\d+$/.test(header.trim())) return 0;
+  return Math.min(Number(header) * 1000, 3_600_000);
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  // fetch reports "fetch failed"; the useful part (ECONNREFUSED …) is in the cause.
+  return error.cause instanceof Error ? error.cause.message : error.message;
 }

@@ -1,5 +1,6 @@
-// The service's own starting stock. SKUs match the app's catalog (db/seed-data.ts); nothing else is shared.
-export const initialProducts: { sku: string; priceCents: number; stock: number }[] = [
+// The service's own starting stock, used only when its data directory is empty. The SKUs match the app's
+// catalog (db/seed-data.ts); nothing else is shared: the app owns the words, this service owns price and stock.
+export const initialProducts: readonly { sku: string; priceCents: number; stock: number }[] = [
   { sku: 'MUG-001', priceCents: 1800, stock: 42 },
   { sku: 'TEE-002', priceCents: 2600, stock: 17 },
   { sku: 'HOOD-003', priceCents: 5400, stock: 8 },

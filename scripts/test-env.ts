@@ -14,10 +14,11 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function embeddedTestDatabase(): Promise<TestDatabase> {
+/** `settings`: extra PostgreSQL settings, `name=value`. */
+export async function embeddedTestDatabase(settings: string[] = []): Promise<TestDatabase> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ntc-embedded-'));
   chmodSync(dir, 0o755);
-  const db = await startEmbeddedDatabase(dir);
+  const db = await startEmbeddedDatabase(dir, { settings });
   return {
     name: 'embedded PostgreSQL',
     url: db.url,

@@ -26,7 +26,7 @@ export default async function CachePage() {
           <div className="mt-2 overflow-x-auto">
             <table className="w-full text-left text-sm" data-testid="revalidations">
               <thead className="border-b border-zinc-200 text-zinc-500 dark:border-zinc-800">
-                <tr><th className="py-2 pr-4 font-medium">When</th><th className="py-2 pr-4 font-medium">Source</th><th className="py-2 pr-4 font-medium">How</th><th className="py-2 pr-4 font-medium">Tags</th><th className="py-2 font-medium">By</th></tr>
+                <tr><th className="py-2 pr-4 font-medium">When</th><th className="py-2 pr-4 font-medium">Source</th><th className="py-2 pr-4 font-medium">How</th><th className="py-2 pr-4 font-medium">Tags</th><th className="py-2 pr-4 font-medium">Outcome</th><th className="py-2 font-medium">By</th></tr>
               </thead>
               <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
                 {data.recent.map((r) => (
@@ -35,6 +35,7 @@ export default async function CachePage() {
                     <td className="py-2 pr-4">{r.source}{r.change ? `: ${r.change}` : ''}</td>
                     <td className="py-2 pr-4 whitespace-nowrap">{modeLabel[r.mode]}</td>
                     <td className="py-2 pr-4 font-mono text-xs">{r.tags.join(' ')}</td>
+                    <td className="py-2 pr-4">{r.outcome === 'applied' ? 'applied' : 'duplicate: not acted on'}</td>
                     <td className="py-2 font-mono text-xs">{r.actor}</td>
                   </tr>
                 ))}

@@ -22,6 +22,7 @@ export async function lastInvalidationPerTag(db: Database) {
   const rows = await db.execute<{ tag: string; at: string; mode: string }>(sql`
     select distinct on (tag) tag, at, mode
     from ${revalidations}, unnest(${revalidations.tags}) as tag
+    where ${revalidations.outcome} = 'applied'
     order by tag, at desc`);
   return [...rows].map((r) => ({ tag: r.tag, at: new Date(r.at), mode: r.mode }));
 }

@@ -28,13 +28,16 @@ export function invalidate(tags: readonly string[], mode: InvalidationMode): voi
  * seen before (nothing is invalidated then).
  */
 export async function invalidateAndRecord(entry: NewRevalidation): Promise<boolean> {
-  const acted = await getDb().transaction(async (tx) => {
+  const db = getDb();
+  const acted = await db.transaction(async (tx) => {
     const row = await recordRevalidation(tx, entry);
     if (!row) return false;
     invalidate(entry.tags, entry.mode);
     return true;
   });
-  if (acted) refreshLog();
+  // A repeat is logged too, as such, so the log shows every delivery the app received.
+  if (!acted) await recordRevalidation(db, { ...entry, deliveryId: null, outcome: 'duplicate' });
+  refreshLog();
   return acted;
 }
 

@@ -1,0 +1,1 @@
+ALTER TABLE "revalidations" ADD COLUMN "outcome" varchar(16) DEFAULT 'applied' NOT NULL;
