@@ -92,7 +92,7 @@ export class Store {
       });
     }
     const products = this.state.products.map((p) => (p.sku === sku ? product : p));
-    this.commit({ ...this.state, products, pending });
+    this.commit({ ...this.state, products }); this.state = { ...this.state, pending };
     return product;
   }
 

@@ -185,6 +185,8 @@ if (values.db !== 'embedded') {
 }
 
 rmSync(reports, { recursive: true, force: true });
+// Builds into the test directories pointed next-env.d.ts at them; point it back at .next for editors and tsc.
+await run(NODE, ['node_modules/next/dist/bin/next', 'typegen'], { ...baseEnv, NEXT_DIST_DIR: '' });
 console.log(`\n${failures.length ? `Failed: ${failures.join('; ')}` : 'All test phases passed.'}`);
 console.log(`tests: ${tally.passed} passed, ${tally.failed} failed, ${tally.skipped} skipped`);
 process.exit(failures.length || tally.failed ? 1 : 0);
