@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSender } from './outbox.js';
-import { Store, type Mode, type Product } from './store.js';
+import { Store, type Mode, type Product, type Update } from './store.js';
 
 export interface InventoryOptions {
   port?: number;
@@ -58,7 +58,7 @@ export async function startInventoryServer(options: InventoryOptions) {
 
   // Validate, then read and change the product with no `await` in between: two concurrent adjustments
   // cannot both start from the same stock.
-  async function change(req: http.IncomingMessage, sku: string, fields: string[], toUpdate: (body: Body, product: Product) => Partial<Product>) {
+  async function change(req: http.IncomingMessage, sku: string, fields: string[], toUpdate: (body: Body, product: Product) => Update) {
     requireAdmin(req);
     const body = await readJson(req, fields);
     const mode = modeOf(body);
@@ -79,7 +79,7 @@ export async function startInventoryServer(options: InventoryOptions) {
         GET: (_req, [sku]) => store.product(sku) ?? notFound(`no product ${sku}`),
         PATCH: (req, [sku]) =>
           change(req, sku, ['priceCents', 'stock', 'mode'], (body) => {
-            const update: Partial<Product> = {};
+            const update: Update = {};
             if (body.priceCents !== undefined) update.priceCents = count(body.priceCents, 'priceCents');
             if (body.stock !== undefined) update.stock = count(body.stock, 'stock');
             if (Object.keys(update).length === 0) throw new HttpError(400, 'give priceCents and/or stock');
@@ -120,10 +120,11 @@ export async function startInventoryServer(options: InventoryOptions) {
     for (const [pattern, handlers] of routes) {
       const match = pattern.exec(pathname);
       if (!match) continue;
-      const handler = handlers[req.method ?? ''];
-      if (!handler) throw new HttpError(405, `${req.method} is not supported here`, { allow: Object.keys(handlers).join(', ') });
+      const method = req.method ?? '';
+      const handler = Object.hasOwn(handlers, method) ? handlers[method] : undefined;
+      if (!handler) throw new HttpError(405, `${method} is not supported here`, { allow: Object.keys(handlers).join(', ') });
       // The artificial latency applies to reads (what the app fetches), not to health checks that wait for startup.
-      if (req.method === 'GET' && pathname !== '/health' && latencyMs > 0) await sleep(latencyMs);
+      if (method === 'GET' && pathname !== '/health' && latencyMs > 0) await sleep(latencyMs);
       return handler(req, match.slice(1).map(decodeSegment));
     }
     return notFound('not found');

@@ -16,6 +16,9 @@ export interface Product {
   updatedAt: string;
 }
 
+/** What a client may change. */
+export type Update = Partial<Pick<Product, 'priceCents' | 'stock'>>;
+
 export interface Delivery {
   /** `msg_<uuid>`, fixed at enqueue time: the receiver uses it (webhook-id) to ignore repeats. */
   id: string;
@@ -78,7 +81,7 @@ export class Store {
   }
 
   /** Applies a change and, when `notify` is given, queues the delivery that announces it: one atomic write. */
-  change(sku: string, update: Partial<Pick<Product, 'priceCents' | 'stock'>>, notify: Mode | null): Product {
+  change(sku: string, update: Update, notify: Mode | null): Product {
     const current = this.product(sku);
     if (!current) throw new Error(`no product ${sku}`);
     const product: Product = { ...current, ...update, updatedAt: new Date().toISOString() };
@@ -92,7 +95,7 @@ export class Store {
       });
     }
     const products = this.state.products.map((p) => (p.sku === sku ? product : p));
-    this.commit({ ...this.state, products }); this.state = { ...this.state, pending };
+    this.commit({ ...this.state, products, pending });
     return product;
   }
 
