@@ -61,18 +61,20 @@ export const posts = pgTable(
   },
   (t) => [
     // Every public list is "published, newest first" with a keyset cursor on (published_at, id);
-    // partial indexes keep drafts out of them and stay small.
+    // partial indexes keep drafts out of them and stay small. NULLS FIRST matches `order by … desc` exactly:
+    // with drizzle's default (NULLS LAST) PostgreSQL cannot read the index in order and sorts every post.
     index('posts_published_idx')
-      .on(t.publishedAt.desc(), t.id.desc())
+      .on(t.publishedAt.desc().nullsFirst(), t.id.desc().nullsFirst())
       .where(sql`${t.status} = 'published'`),
     index('posts_category_published_idx')
-      .on(t.categoryId, t.publishedAt.desc(), t.id.desc())
+      .on(t.categoryId, t.publishedAt.desc().nullsFirst(), t.id.desc().nullsFirst())
       .where(sql`${t.status} = 'published'`),
     index('posts_author_published_idx')
-      .on(t.authorId, t.publishedAt.desc(), t.id.desc())
+      .on(t.authorId, t.publishedAt.desc().nullsFirst(), t.id.desc().nullsFirst())
       .where(sql`${t.status} = 'published'`),
     // The studio lists an author's posts (drafts too) by last update.
-    index('posts_author_updated_idx').on(t.authorId, t.updatedAt.desc()),
+    index('posts_author_updated_idx').on(t.authorId, t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('posts_updated_idx').on(t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
   ],
 );
 
