@@ -290,3 +290,31 @@ test.describe('without JavaScript', () => {
     await expect(heading(page)).toHaveText(title);
   });
 });
+
+test('an author renames themselves: their page and their posts show the new name on the next load', async ({ browser }) => {
+  const [post] = await db()`select p.slug from posts p join authors a on a.id = p.author_id
+    where a.slug = 'priya-raman' and p.status = 'published' order by p.published_at desc limit 1`;
+  const reader = await (await browser.newContext()).newPage();
+  await reader.goto('/authors/priya-raman');
+  await reader.goto(`/posts/${post.slug}`);
+  await expect(reader.locator('article header a[href="/authors/priya-raman"]')).toHaveText('Priya Raman');
+
+  const page = await signedInPage(browser, 'priya@example.com');
+  await page.goto('/studio/profile');
+  await page.getByLabel('Display name').fill('');
+  await page.getByRole('button', { name: 'Save profile' }).click();
+  await expect(page.locator('#name-error')).toHaveText('Give a display name.');
+  await page.getByLabel('Display name').fill('Priya R. Raman');
+  await page.getByRole('button', { name: 'Save profile' }).click();
+  await expect(page.getByTestId('form-message')).toContainText('Profile saved.');
+  try {
+    await reader.goto('/authors/priya-raman');
+    await expect(reader.getByRole('heading', { level: 1 })).toHaveText('Priya R. Raman');
+    await reader.goto(`/posts/${post.slug}`);
+    await expect(reader.locator('article header a[href="/authors/priya-raman"]')).toHaveText('Priya R. Raman');
+  } finally {
+    await page.getByLabel('Display name').fill('Priya Raman');
+    await page.getByRole('button', { name: 'Save profile' }).click();
+    await expect(page.getByTestId('form-message')).toContainText('Profile saved.');
+  }
+});

@@ -31,6 +31,7 @@ export default function StudioLayout({ children }: { children: React.ReactNode }
         <nav className="flex gap-4 text-sm font-medium" aria-label="Studio">
           <Link href="/studio" className="hover:underline">Your posts</Link>
           <Link href="/studio/new" className="hover:underline">New post</Link>
+          <Link href="/studio/profile" className="hover:underline">Profile</Link>
         </nav>
         <UserBar />
       </div>

@@ -197,3 +197,12 @@ export async function getStudioUser(db: Database, userId: string) {
     .limit(1);
   return row ?? null;
 }
+
+export async function getAuthorProfile(db: Executor, authorId: number) {
+  const [row] = await db.select({ slug: authors.slug, name: authors.name, bio: authors.bio }).from(authors).where(eq(authors.id, authorId));
+  return row ?? null;
+}
+
+export async function updateAuthorProfile(tx: Executor, authorId: number, profile: { name: string; bio: string }) {
+  await tx.update(authors).set(profile).where(eq(authors.id, authorId));
+}

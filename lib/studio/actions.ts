@@ -4,10 +4,11 @@
 // The session and permission are checked here, on the server, even though the UI only offers what is allowed:
 // a Server Action is a public endpoint that anyone can call directly.
 import { redirect } from 'next/navigation';
+import { z } from 'zod';
 import { getDb } from '@/db/client';
 import * as studio from '@/db/queries/studio';
 import { invalidateForAction } from '@/lib/cache/invalidate';
-import { postChangeTags, type PostSnapshot } from '@/lib/cache/invalidation-map';
+import { authorChangeTags, postChangeTags, type PostSnapshot } from '@/lib/cache/invalidation-map';
 import { renderMarkdown } from '@/lib/markdown';
 import { formFields, parsePostForm, type PostFormValues } from './post-form';
 import { canEditPost, getCurrentUser, type StudioUser } from './session';
@@ -170,4 +171,34 @@ export async function deletePost(formData: FormData): Promise<void> {
 export async function previewMarkdown(body: string): Promise<string> {
   if (!(await getCurrentUser())) return '<p>Sign in to preview.</p>';
   return renderMarkdown(String(body).slice(0, 100_000));
+}
+
+export interface ProfileState {
+  status: 'idle' | 'saved' | 'error';
+  message?: string;
+  fieldErrors?: { name?: string; bio?: string };
+  fields?: { name: string; bio: string };
+}
+
+const profileSchema = z.object({
+  name: z.string().trim().min(1, 'Give a display name.').max(200, 'Keep the name under 200 characters.'),
+  bio: z.string().trim().max(1000, 'Keep the bio under 1,000 characters.'),
+});
+
+/** An author changes their own display name and bio (editors change theirs the same way). */
+export async function saveProfile(_: ProfileState, formData: FormData): Promise<ProfileState> {
+  const fields = { name: String(formData.get('name') ?? ''), bio: String(formData.get('bio') ?? '') };
+  const user = await getCurrentUser();
+  if (!user) return { status: 'error', message: SIGNED_OUT, fields };
+  if (user.authorId === null) return { status: 'error', message: 'Your account has no author profile.', fields };
+  const parsed = profileSchema.safeParse(fields);
+  if (!parsed.success) {
+    const fieldErrors: ProfileState['fieldErrors'] = {};
+    for (const issue of parsed.error.issues) fieldErrors[issue.path[0] as 'name' | 'bio'] ??= issue.message;
+    return { status: 'error', message: 'Please correct the fields marked below.', fieldErrors, fields };
+  }
+  const authorId = user.authorId;
+  await getDb().transaction((tx) => studio.updateAuthorProfile(tx, authorId, parsed.data));
+  await invalidateForAction(authorChangeTags(authorId), { actor: user.email, change: 'author renamed' });
+  return { status: 'saved', message: 'Profile saved.', fields: parsed.data };
 }

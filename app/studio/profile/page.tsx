@@ -1,0 +1,23 @@
+import { getDb } from '@/db/client';
+import { getAuthorProfile } from '@/db/queries/studio';
+import { requireUser } from '../_components/require-user';
+import { ProfileForm } from './profile-form';
+
+export const metadata = { title: 'Your author profile' };
+
+export default async function ProfilePage() {
+  const user = await requireUser('/studio/profile');
+  const profile = user.authorId === null ? null : await getAuthorProfile(getDb(), user.authorId);
+  if (!profile) {
+    return <p className="text-zinc-600 dark:text-zinc-300">Your account has no author profile yet. Ask an editor to link one.</p>;
+  }
+  return (
+    <div className="max-w-xl">
+      <h1 className="mb-2 text-2xl font-bold tracking-tight">Your author profile</h1>
+      <p className="mb-6 text-sm text-zinc-600 dark:text-zinc-300">
+        Your name appears on your author page, on each of your posts and in every list that shows them.
+      </p>
+      <ProfileForm name={profile.name} bio={profile.bio} slug={profile.slug} />
+    </div>
+  );
+}
