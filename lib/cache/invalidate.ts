@@ -14,8 +14,8 @@ import { tags, validateTags } from './tags';
  */
 export type InvalidationMode = 'update' | 'max' | 'expire';
 
-export function invalidate(tags: readonly string[], mode: InvalidationMode): void {
-  for (const tag of validateTags(tags)) {
+export function invalidate(list: readonly string[], mode: InvalidationMode): void {
+  for (const tag of validateTags(list)) {
     if (mode === 'update') updateTag(tag);
     else if (mode === 'max') revalidateTag(tag, 'max');
     else revalidateTag(tag, { expire: 0 });
