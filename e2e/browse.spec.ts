@@ -1,3 +1,4 @@
+import { tags } from '../lib/cache/tags';
 import { expect, test, type Page } from '@playwright/test';
 import { db, publishedPost } from './support/db';
 import { sendWebhook } from './support/webhook';
@@ -78,13 +79,13 @@ test('reloading serves the same cached render, stamped with its tags', async ({ 
   await page.goto(`/posts/${post.slug}`);
   const stamp = page.locator('article time[data-cached-at]');
   const first = await stamp.getAttribute('data-cached-at');
-  expect(await stamp.getAttribute('data-cache-tags')).toContain(`post:${post.id}`);
+  expect(await stamp.getAttribute('data-cache-tags')).toContain(tags.post(post.id));
   await page.reload();
   expect(await stamp.getAttribute('data-cached-at')).toBe(first);
 
   await page.goto('/');
   const home = await stampOf(page);
-  expect(await page.locator('main time[data-cached-at]').last().getAttribute('data-cache-tags')).toContain('posts');
+  expect(await page.locator('main time[data-cached-at]').last().getAttribute('data-cache-tags')).toContain(tags.posts);
   await page.reload();
   expect(await stampOf(page)).toBe(home);
 });
@@ -104,14 +105,14 @@ for (const prerendered of [true, false]) {
       await expect(page.getByRole('heading', { level: 1 })).toHaveText(post.title);
       expect(await page.locator('article time[data-cached-at]').getAttribute('data-cached-at')).toBe(before);
 
-      const response = await sendWebhook(request, { tags: [`post:${post.id}`], mode: 'expire' });
+      const response = await sendWebhook(request, { tags: [tags.post(post.id)], mode: 'expire' });
       expect(response.status()).toBe(200);
       await page.reload();
       await expect(page.getByRole('heading', { level: 1 })).toHaveText(changed);
       expect(await page.locator('article time[data-cached-at]').getAttribute('data-cached-at')).not.toBe(before);
     } finally {
       await db()`update posts set title = ${post.title} where id = ${post.id}`;
-      await sendWebhook(request, { tags: [`post:${post.id}`], mode: 'expire' });
+      await sendWebhook(request, { tags: [tags.post(post.id)], mode: 'expire' });
     }
   });
 }
@@ -123,7 +124,7 @@ test("'max' serves the old list at most once, then the new one", async ({ page, 
   const changed = `${post.title} — updated`;
   await db()`update posts set title = ${changed} where id = ${post.id}`;
   try {
-    expect((await sendWebhook(request, { tags: ['posts'], mode: 'max' })).status()).toBe(200);
+    expect((await sendWebhook(request, { tags: [tags.posts], mode: 'max' })).status()).toBe(200);
     // Stale-while-revalidate: the first request may still get the old render while a fresh one is made.
     const seen: boolean[] = [];
     for (let i = 0; i < 4; i++) {
@@ -137,6 +138,6 @@ test("'max' serves the old list at most once, then the new one", async ({ page, 
     expect(seen.slice(stale).every(Boolean)).toBe(true);
   } finally {
     await db()`update posts set title = ${post.title} where id = ${post.id}`;
-    await sendWebhook(request, { tags: ['posts', `post:${post.id}`], mode: 'expire' });
+    await sendWebhook(request, { tags: [tags.posts, tags.post(post.id)], mode: 'expire' });
   }
 });

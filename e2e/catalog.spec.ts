@@ -1,3 +1,4 @@
+import { tags } from '../lib/cache/tags';
 import { expect, test, type Page } from '@playwright/test';
 import { sendWebhook } from './support/webhook';
 
@@ -23,7 +24,7 @@ test('the catalog shows descriptions from the database and prices from the inven
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Stale-While-Revalidate Mug');
   // Next keeps the previous page in the DOM (hidden) for back navigation: look at what is visible.
   await expect(page.getByTestId('price').filter({ visible: true })).toHaveText('$18.00');
-  await expect(page.locator('[data-cache-tags~="product:MUG-001"]').filter({ visible: true }).first()).toBeVisible();
+  await expect(page.locator(`[data-cache-tags~="${tags.product('MUG-001')}"]`).filter({ visible: true }).first()).toBeVisible();
 });
 
 test("a stock change with mode 'expire' shows on the very next request", async ({ page }) => {
@@ -56,7 +57,7 @@ test('a slow inventory service gives "price unavailable", not a broken page, and
   const latency = (ms: number) => fetch(`${inventory()}/admin/latency`, { method: 'POST', body: JSON.stringify({ ms }) });
   await latency(3000); // above the app's 2 s timeout
   try {
-    await sendWebhook(request, { tags: ['product:BOOK-006'], mode: 'expire' });
+    await sendWebhook(request, { tags: [tags.product('BOOK-006')], mode: 'expire' });
     const response = await page.goto('/catalog/BOOK-006');
     expect(response?.status()).toBe(200);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Field Guide to Caching');
@@ -64,7 +65,7 @@ test('a slow inventory service gives "price unavailable", not a broken page, and
   } finally {
     await latency(0);
   }
-  await sendWebhook(request, { tags: ['product:BOOK-006'], mode: 'expire' });
+  await sendWebhook(request, { tags: [tags.product('BOOK-006')], mode: 'expire' });
   await page.reload();
   await expect(page.getByTestId('price')).toHaveText('$39.00');
 });

@@ -2,11 +2,12 @@
 // server (`next build && next start`) on it. Used by scripts/test.ts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
-import { startEmbeddedDatabase } from '@/db/embedded';
+import { freePort, startEmbeddedDatabase } from '@/db/embedded';
+
+export { freePort };
 
 export interface TestDatabase {
   name: string;
@@ -58,17 +59,6 @@ export async function canConnect(url: string): Promise<boolean> {
   } finally {
     await sql.end({ timeout: 1 });
   }
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {

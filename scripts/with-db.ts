@@ -1,8 +1,10 @@
 // Runs a command with DATABASE_URL set. If it is already set, that server is used as is; otherwise the
 // embedded PostgreSQL in .data/postgres is started for the command and stopped when it exits (Ctrl-C too).
+// REVALIDATE_SECRET and BETTER_AUTH_SECRET, when unset, get the local demo secrets from .data/.
 //   tsx scripts/with-db.ts <command> [args…]
 import { spawn } from 'node:child_process';
 import { EmbeddedDatabaseBusyError, startEmbeddedDatabase } from '@/db/embedded';
+import { appSecrets } from './local-secret';
 
 const [command, ...args] = process.argv.slice(2);
 if (!command) {
@@ -11,7 +13,7 @@ if (!command) {
 }
 
 let stopDatabase = async () => {};
-const env = { ...process.env };
+const env: NodeJS.ProcessEnv = { ...process.env, ...appSecrets() };
 if (!env.DATABASE_URL) {
   try {
     const embedded = await startEmbeddedDatabase();

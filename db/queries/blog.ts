@@ -6,14 +6,14 @@ import { authors, categories, posts, postTopics, topics } from '../schema';
 
 export const PAGE_SIZE = 12;
 
-/** Keyset position in a "newest first" list: the last post shown. */
+/** Keyset position in a "newest first" list: the time and id of the last row shown. */
 export interface Cursor {
-  publishedAt: Date;
+  at: Date;
   id: number;
 }
 
 export function encodeCursor(c: Cursor): string {
-  return `${c.publishedAt.getTime()}-${c.id}`;
+  return `${c.at.getTime()}-${c.id}`;
 }
 
 /** Returns null for anything that is not a cursor we made, so a bad URL is a 404, not a 500. */
@@ -22,7 +22,7 @@ export function decodeCursor(value: string): Cursor | null {
   if (!match) return null;
   const id = Number(match[2]);
   if (id > 2_147_483_647) return null;
-  return { publishedAt: new Date(Number(match[1])), id };
+  return { at: new Date(Number(match[1])), id };
 }
 
 export interface PostSummary {
@@ -63,7 +63,7 @@ export async function listPublishedPosts(
   }
   if (after) {
     conditions.push(
-      or(lt(posts.publishedAt, after.publishedAt), and(eq(posts.publishedAt, after.publishedAt), lt(posts.id, after.id)))!,
+      or(lt(posts.publishedAt, after.at), and(eq(posts.publishedAt, after.at), lt(posts.id, after.id)))!,
     );
   }
   const rows = await db
@@ -85,7 +85,7 @@ export async function listPublishedPosts(
 
   const page = rows.slice(0, limit).map((r) => ({ ...r, publishedAt: r.publishedAt! }));
   const last = page.at(-1);
-  return { posts: page, next: rows.length > limit && last ? encodeCursor(last) : null };
+  return { posts: page, next: rows.length > limit && last ? encodeCursor({ at: last.publishedAt, id: last.id }) : null };
 }
 
 export interface PostDetail extends PostSummary {

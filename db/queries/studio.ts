@@ -2,6 +2,7 @@
 import { and, asc, desc, eq, inArray, lt, ne, or, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../client';
 import { authors, categories, posts, postTopics, topics, user } from '../schema';
+import { encodeCursor, type Cursor } from './blog';
 
 export const STUDIO_PAGE_SIZE = 50;
 
@@ -19,11 +20,11 @@ export interface StudioPost {
 export async function listStudioPosts(
   db: Database,
   authorId: number | null,
-  after: { updatedAt: Date; id: number } | null,
+  after: Cursor | null,
 ): Promise<{ posts: StudioPost[]; next: string | null }> {
   const conditions = [
     authorId === null ? undefined : eq(posts.authorId, authorId),
-    after ? or(lt(posts.updatedAt, after.updatedAt), and(eq(posts.updatedAt, after.updatedAt), lt(posts.id, after.id))) : undefined,
+    after ? or(lt(posts.updatedAt, after.at), and(eq(posts.updatedAt, after.at), lt(posts.id, after.id))) : undefined,
   ];
   const rows = await db
     .select({
@@ -42,7 +43,7 @@ export async function listStudioPosts(
     .limit(STUDIO_PAGE_SIZE + 1);
   const page = rows.slice(0, STUDIO_PAGE_SIZE);
   const last = page.at(-1);
-  return { posts: page, next: rows.length > STUDIO_PAGE_SIZE && last ? `${last.updatedAt.getTime()}-${last.id}` : null };
+  return { posts: page, next: rows.length > STUDIO_PAGE_SIZE && last ? encodeCursor({ at: last.updatedAt, id: last.id }) : null };
 }
 
 export interface EditablePost {

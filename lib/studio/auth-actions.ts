@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { countAttempt, isRateLimited } from '@/db/queries/rate-limits';
 import { getAuth } from '@/lib/auth';
+import { clientAddress } from '@/lib/client-address';
 
 export interface SignInState {
   error?: string;
@@ -31,7 +32,7 @@ export async function signIn(_: SignInState, formData: FormData): Promise<SignIn
   // Failed attempts are limited per address and per client, counted in the database so a restart does
   // not reset them. Successful sign-ins do not count, so colleagues behind one office IP are not locked out.
   const requestHeaders = await headers();
-  const ip = requestHeaders.get('x-forwarded-for')?.split(',')[0]?.trim() || 'unknown';
+  const ip = clientAddress(requestHeaders);
   const windowSeconds = 300;
   const limits = [
     { key: `sign-in:email:${parsed.data.email}`, limit: Number(process.env.SIGN_IN_RATE_LIMIT ?? 5), windowSeconds },

@@ -1,8 +1,10 @@
-// The studio's cached reads. Called only after the session was checked; the user's author id is passed in
-// (a 'use cache' function cannot read cookies), and it is part of the cache key.
+// The studio's reads, called only after the session was checked. The post list is cached (the user's author id
+// is passed in, since a 'use cache' function cannot read cookies, and is part of the cache key); what a form
+// edits is read fresh, because a save is compared against exactly that.
 import { cacheLife } from 'next/cache';
 import { getDb } from '@/db/client';
-import { listStudioPosts } from '@/db/queries/studio';
+import { decodeCursor } from '@/db/queries/blog';
+import { getAuthorProfile, getEditablePost, listStudioPosts } from '@/db/queries/studio';
 import { tagged } from '@/lib/cache/tagged';
 import { tags } from '@/lib/cache/tags';
 
@@ -10,8 +12,15 @@ import { tags } from '@/lib/cache/tags';
 export async function getStudioPosts(authorId: number | null, cursor: string | null) {
   'use cache';
   cacheLife('lists');
-  const match = cursor ? /^(\d{1,15})-(\d{1,10})$/.exec(cursor) : null;
-  const after = match ? { updatedAt: new Date(Number(match[1])), id: Number(match[2]) } : null;
-  const page = await listStudioPosts(getDb(), authorId, after);
+  const page = await listStudioPosts(getDb(), authorId, cursor ? decodeCursor(cursor) : null);
   return tagged(page, [authorId === null ? tags.studio : tags.studioAuthor(authorId)]);
+}
+
+/** The post to edit, uncached; null for an unknown or malformed id. */
+export async function getPostToEdit(id: string) {
+  return /^\d{1,9}$/.test(id) ? getEditablePost(getDb(), Number(id)) : null;
+}
+
+export async function getOwnProfile(authorId: number) {
+  return getAuthorProfile(getDb(), authorId);
 }

@@ -5,6 +5,7 @@ import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { z } from 'zod';
 import { invalidateAndRecord } from '@/lib/cache/invalidate';
 import { isKnownTag, MAX_TAG_LENGTH } from '@/lib/cache/tags';
+import { clientAddress } from '@/lib/client-address';
 import { createRateLimiter } from '@/lib/rate-limit';
 import { parseSecrets, WebhookConfigError } from './secrets';
 
@@ -54,8 +55,7 @@ async function readBody(request: Request, limit: number): Promise<string | null>
 
 export async function handleRevalidateWebhook(request: Request): Promise<Response> {
   // Before anything else, so an unauthenticated flood costs us as little as possible.
-  const client = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || 'unknown';
-  const allowed = limiter(client);
+  const allowed = limiter(clientAddress(request.headers));
   if (!allowed.ok) {
     return refuse(429, 'too many requests', {}, { 'retry-after': String(allowed.retryAfterSeconds) });
   }

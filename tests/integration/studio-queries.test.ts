@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, databaseUrl } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
+import { decodeCursor } from '@/db/queries/blog';
 import { getProductBySku, listProducts } from '@/db/queries/catalog';
 import { countAttempt, isRateLimited } from '@/db/queries/rate-limits';
 import * as studio from '@/db/queries/studio';
@@ -75,8 +76,7 @@ describe('studio lists', () => {
     const all = await studio.listStudioPosts(db, null, null);
     expect(all.posts).toHaveLength(studio.STUDIO_PAGE_SIZE);
     expect(all.next).not.toBeNull();
-    const [ms, id] = all.next!.split('-').map(Number);
-    const rest = await studio.listStudioPosts(db, null, { updatedAt: new Date(ms), id });
+    const rest = await studio.listStudioPosts(db, null, decodeCursor(all.next!));
     expect(rest.posts.length).toBeGreaterThan(0);
     expect(rest.posts.some((p) => all.posts.some((q) => q.id === p.id))).toBe(false);
 

@@ -15,7 +15,7 @@ describe('rate limiter', () => {
 
 describe('pagination cursors', () => {
   it('round-trips', () => {
-    const cursor = { publishedAt: new Date('2026-11-01T12:00:00.123Z'), id: 42 };
+    const cursor = { at: new Date('2026-11-01T12:00:00.123Z'), id: 42 };
     expect(decodeCursor(encodeCursor(cursor))).toEqual(cursor);
   });
 

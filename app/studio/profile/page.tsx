@@ -1,5 +1,4 @@
-import { getDb } from '@/db/client';
-import { getAuthorProfile } from '@/db/queries/studio';
+import { getOwnProfile } from '@/lib/studio/data';
 import { requireUser } from '../_components/require-user';
 import { ProfileForm } from './profile-form';
 
@@ -7,7 +6,7 @@ export const metadata = { title: 'Your author profile' };
 
 export default async function ProfilePage() {
   const user = await requireUser('/studio/profile');
-  const profile = user.authorId === null ? null : await getAuthorProfile(getDb(), user.authorId);
+  const profile = user.authorId === null ? null : await getOwnProfile(user.authorId);
   if (!profile) {
     return <p className="text-zinc-600 dark:text-zinc-300">Your account has no author profile yet. Ask an editor to link one.</p>;
   }

@@ -1,8 +1,7 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { getDb } from '@/db/client';
-import { getEditablePost } from '@/db/queries/studio';
 import { getNavigation } from '@/lib/blog';
+import { getPostToEdit } from '@/lib/studio/data';
 import { canEditPost } from '@/lib/studio/session';
 import { PostForm } from '../../_components/post-form';
 import { requireUser } from '../../_components/require-user';
@@ -10,7 +9,7 @@ import { requireUser } from '../../_components/require-user';
 export default async function EditPostPage({ params, searchParams }: PageProps<'/studio/posts/[id]'>) {
   const { id } = await params;
   const user = await requireUser(`/studio/posts/${id}`);
-  const post = /^\d{1,9}$/.test(id) ? await getEditablePost(getDb(), Number(id)) : null;
+  const post = await getPostToEdit(id);
   if (!post) notFound();
   if (!canEditPost(user, post)) {
     return (

@@ -1,16 +1,15 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { SubmitButton } from '@/app/_components/submit-button';
-import { getDb } from '@/db/client';
-import { getEditablePost } from '@/db/queries/studio';
 import { deletePost } from '@/lib/studio/actions';
+import { getPostToEdit } from '@/lib/studio/data';
 import { canEditPost } from '@/lib/studio/session';
 import { requireUser } from '../../../_components/require-user';
 
 export default async function DeletePostPage({ params }: PageProps<'/studio/posts/[id]/delete'>) {
   const { id } = await params;
   const user = await requireUser(`/studio/posts/${id}/delete`);
-  const post = /^\d{1,9}$/.test(id) ? await getEditablePost(getDb(), Number(id)) : null;
+  const post = await getPostToEdit(id);
   if (!post || !canEditPost(user, post)) notFound();
   return (
     <div className="max-w-xl">
