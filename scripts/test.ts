@@ -32,6 +32,8 @@ const reports = mkdtempSync(path.join(os.tmpdir(), 'ntc-reports-'));
 const secrets = appSecrets();
 // Two webhook secrets, as during a rotation: the e2e suite signs with each (the inventory service with the first).
 const baseEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...secrets, REVALIDATE_SECRET: `${secrets.REVALIDATE_SECRET},${newSecret()}` };
+// Several runs may share one checkout (each with its own NTC_TEST_ID): their build directories must not collide.
+const runId = process.env.NTC_TEST_ID ? `-${process.env.NTC_TEST_ID.replace(/\W+/g, '')}` : '';
 const tally = { passed: 0, failed: 0, skipped: 0 };
 const failures: string[] = [];
 
@@ -80,7 +82,7 @@ async function vitest(label: string, dirs: string[], env: NodeJS.ProcessEnv) {
 
 /** A fresh deployment: migrated, never seeded. It must build, and serve an empty site rather than errors. */
 async function emptyDatabaseChecks(env: NodeJS.ProcessEnv) {
-  const distDir = '.next-test-empty';
+  const distDir = `.next-test-empty${runId}`;
   try {
     if ((await run(bin('tsx'), ['scripts/migrate.ts'], env)) !== 0) throw new Error('migrations failed');
     const buildEnv = { ...env, NEXT_DIST_DIR: distDir };
@@ -113,7 +115,7 @@ async function emptyDatabaseChecks(env: NodeJS.ProcessEnv) {
 
 async function databaseSuite(make: () => Promise<TestDatabase>, key: string) {
   const db = await make();
-  const env = { ...baseEnv, DATABASE_URL: db.url, NEXT_DIST_DIR: `.next-test-${key}` };
+  const env = { ...baseEnv, DATABASE_URL: db.url, NEXT_DIST_DIR: `.next-test-${key}${runId}` };
   try {
     if (key === 'embedded' && !values['skip-e2e']) {
       await phase(`a fresh deployment on an empty ${db.name}`, () => emptyDatabaseChecks(env));
