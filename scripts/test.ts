@@ -3,7 +3,7 @@
 //   2. for each database — the embedded PostgreSQL, and a real PostgreSQL server (TEST_POSTGRES_URL,
 //      default postgres://postgres@127.0.0.1:5432/postgres) — on a fresh database made for this run:
 //      integration tests of every query, then `next build && next start` and the Playwright suite in Chromium.
-// Options: --db embedded|server|both (default both), --skip-e2e, and anything after `--` goes to Playwright.
+// Options: --db embedded|server|both (default both), --skip-e2e, --skip-empty, and anything after `--` goes to Playwright.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,7 +22,12 @@ import {
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { db: { type: 'string', default: 'both' }, 'skip-e2e': { type: 'boolean', default: false } },
+  options: {
+    db: { type: 'string', default: 'both' },
+    'skip-e2e': { type: 'boolean', default: false },
+    // For a quick local run of a few specs: leaves out the empty-deployment build.
+    'skip-empty': { type: 'boolean', default: false },
+  },
 });
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SERVER_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -117,7 +122,7 @@ async function databaseSuite(make: () => Promise<TestDatabase>, key: string) {
   const db = await make();
   const env = { ...baseEnv, DATABASE_URL: db.url, NEXT_DIST_DIR: `.next-test-${key}${runId}` };
   try {
-    if (key === 'embedded' && !values['skip-e2e']) {
+    if (key === 'embedded' && !values['skip-e2e'] && !values['skip-empty']) {
       await phase(`a fresh deployment on an empty ${db.name}`, () => emptyDatabaseChecks(env));
     }
     await phase(`integration tests on ${db.name}`, () => vitest(`integration-${key}`, ['tests/integration'], env));
