@@ -28,6 +28,10 @@ const nextConfig: NextConfig = {
     cacheMaxMemorySize: 0,
   }),
   poweredByHeader: false,
+  // One id per deployment, the same on every instance (`npm run cluster` sets it): it keys the 'use cache' entries, so a
+  // shared cache never serves one build's entries to another, and browsers holding an older build reload instead of
+  // calling Server Actions that no longer exist. Set it to the same value at build and at start. Unset: no id.
+  deploymentId: process.env.NEXT_DEPLOYMENT_ID || undefined,
   experimental: {
     // Route types are referenced from next-env.d.ts rather than added to tsconfig.json, so builds into another
     // distDir (the test runner's) never rewrite tsconfig.json.

@@ -18,6 +18,10 @@ function localSecret(envName: string, file: string, make: () => string): string 
 
 export const revalidateSecrets = () => localSecret('REVALIDATE_SECRET', 'revalidate-secret', newSecret);
 export const authSecret = () => localSecret('BETTER_AUTH_SECRET', 'auth-secret', () => randomBytes(32).toString('base64'));
+// Server Actions encrypt their closures with this key; every instance of one deployment must share it (set at build
+// time, it is also baked into the build), or an action rendered by one instance fails on another.
+export const serverActionsKey = () =>
+  localSecret('NEXT_SERVER_ACTIONS_ENCRYPTION_KEY', 'server-actions-key', () => randomBytes(32).toString('base64'));
 
 /** The environment the app needs besides DATABASE_URL, with local secrets filled in. */
 export const appSecrets = () => ({ REVALIDATE_SECRET: revalidateSecrets(), BETTER_AUTH_SECRET: authSecret() });
