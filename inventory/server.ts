@@ -258,7 +258,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const defaultLog = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
 
 /** Options from INVENTORY_* environment variables; throws a readable error for a bad value. */
-export function configFromEnv(env: NodeJS.ProcessEnv = process.env): InventoryOptions {
+export function configFromEnv(env: Record<string, string | undefined> = process.env): InventoryOptions {
   const whole = (name: string, fallback: number, max: number) => {
     const raw = env[name]?.trim();
     if (!raw) return fallback;

@@ -13,7 +13,8 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 /** `node --import tsx <script>`: one process, so a signal reaches the service itself and not a wrapper. */
 function run(script: string, args: string[], env: Record<string, string>) {
   // Only this test's INVENTORY_* settings, whatever the surrounding shell has.
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('INVENTORY_')));
+  const inherited = { ...process.env };
+  for (const name of Object.keys(inherited)) if (name.startsWith('INVENTORY_')) delete inherited[name];
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, env: { ...inherited, ...env } });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
