@@ -193,11 +193,19 @@ export const verification = pgTable('verification', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
-/** Sign-in attempts per key (IP, email) per window; in the database so limits hold across restarts and instances. */
-export const rateLimits = pgTable('rate_limits', {
-  key: varchar('key', { length: 300 }).primaryKey(),
-  windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
-  count: integer('count').notNull(),
-});
+/**
+ * Rate-limit counters (sign-in per address and per client, verified webhook deliveries per client), one fixed window
+ * per key; in the database so limits hold across restarts and instances. A row is dead once `expires_at` has passed:
+ * the limiter deletes those now and then (lib/rate-limit.ts), through the index on `expires_at`.
+ */
+export const rateLimits = pgTable(
+  'rate_limits',
+  {
+    key: text('key').primaryKey(),
+    count: integer('count').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('rate_limits_expires_at_idx').on(t.expiresAt)],
+);
 
 export type User = typeof user.$inferSelect;
