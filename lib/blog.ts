@@ -5,17 +5,24 @@ import { getDb } from '@/db/client';
 import * as q from '@/db/queries/blog';
 import { tagged } from './cache/tagged';
 import { renderMarkdown } from './markdown';
-import { tags } from './cache/tags';
+import { postListTags, tags } from './cache/tags';
 
-/** Tags for the authors named in a list, so renaming an author refreshes every list that shows their name. */
-const authorTags = (page: q.PostPage) => [...new Set(page.posts.map((p) => p.author.id))].map(tags.author);
+/**
+ * The entity tags of every row a list shows (each post, its author, its category), so that `post:<id>`,
+ * `author:<id>` or `category:<slug>` alone refreshes every list showing that row, as the vocabulary promises.
+ * `content` is on every entry built from the database (the seed sends it).
+ */
+const rowTags = (page: q.PostPage) => [tags.content, ...postListTags(page.posts)];
+
+/** The feed's length: its entry carries three tags per post at most, well within MAX_TAGS_PER_ENTRY. */
+const FEED_SIZE = 30;
 
 export async function getLatestPosts(cursor: string | null) {
   'use cache';
   cacheLife('lists');
   const after = cursor === null ? null : q.decodeCursor(cursor);
   const page = cursor !== null && !after ? null : await q.listPublishedPosts(getDb(), { after });
-  return tagged(page, [tags.posts, ...(page ? authorTags(page) : [])]);
+  return tagged(page, [tags.posts, ...(page ? rowTags(page) : [tags.content])]);
 }
 
 export async function getPost(slug: string) {
@@ -23,9 +30,10 @@ export async function getPost(slug: string) {
   cacheLife('posts');
   const post = await q.getPublishedPostBySlug(getDb(), slug);
   // A miss is cached too, under the slug's tag, so publishing a post at this URL refreshes the 404.
-  if (!post) return tagged(null, [tags.postSlug(slug)]);
+  if (!post) return tagged(null, [tags.content, tags.postSlug(slug)]);
   // Rendered and sanitised once per cache entry, not on every request.
   return tagged({ ...post, html: renderMarkdown(post.body) }, [
+    tags.content,
     tags.postSlug(slug),
     tags.post(post.id),
     tags.author(post.author.id),
@@ -46,10 +54,10 @@ async function entityPosts<E>(
 ) {
   const after = cursor === null ? null : q.decodeCursor(cursor);
   const entity = cursor !== null && !after ? null : await find();
-  if (!entity) return tagged(null, missingTags);
+  if (!entity) return tagged(null, [tags.content, ...missingTags]);
   const { title, description, filter, tags: entityTags } = describe(entity);
   const page = await q.listPublishedPosts(getDb(), { filter, after });
-  return tagged({ title, description, page }, [...entityTags, ...authorTags(page)]);
+  return tagged({ title, description, page }, [...entityTags, ...rowTags(page)]);
 }
 
 export async function getCategoryPosts(slug: string, cursor: string | null) {
@@ -90,14 +98,22 @@ export async function getNavigation() {
   cacheLife('navigation');
   const db = getDb();
   const [categories, authors, topics] = await Promise.all([q.listCategories(db), q.listAuthors(db), q.listTopics(db)]);
-  return tagged({ categories, authors, topics }, [tags.categories, tags.authors, tags.topics]);
+  // The header prints every category's name, so each category's own tag is here too. Topics and authors are
+  // listed for the studio's pickers and static params only; their list tags cover those.
+  return tagged({ categories, authors, topics }, [
+    tags.content,
+    tags.categories,
+    tags.authors,
+    tags.topics,
+    ...categories.map((c) => tags.category(c.slug)),
+  ]);
 }
 
 export async function getFeedPosts() {
   'use cache';
   cacheLife('lists');
-  const page = await q.listPublishedPosts(getDb(), { limit: 30 });
-  return tagged(page.posts, [tags.posts, ...authorTags(page)]);
+  const page = await q.listPublishedPosts(getDb(), { limit: FEED_SIZE });
+  return tagged(page.posts, [tags.posts, ...rowTags(page)]);
 }
 
 export async function getSitemapEntries() {
@@ -110,7 +126,9 @@ export async function getSitemapEntries() {
     q.listAuthors(db),
     q.listTopics(db),
   ]);
-  return tagged({ posts: postRows, categories, authors, topics }, [tags.posts, tags.categories, tags.authors, tags.topics]);
+  // Up to 50,000 URLs: far too many rows for one tag each. The sitemap shows only URLs and dates, so the list
+  // tags (a post published, moved or deleted) are what it needs; `post:<id>` does not promise it.
+  return tagged({ posts: postRows, categories, authors, topics }, [tags.content, tags.posts, tags.categories, tags.authors, tags.topics]);
 }
 
 /** Slugs to prerender at build time. Not cached: it runs once per build. */

@@ -8,12 +8,15 @@ import { tags } from './cache/tags';
 export async function getProducts() {
   'use cache';
   cacheLife('navigation');
-  return tagged(await listProducts(getDb()), [tags.products]);
+  const products = await listProducts(getDb());
+  // Each product's own tag too: `product:<sku>` alone must refresh its name and description in this list.
+  // The catalog is one page, so this allows about 125 products; beyond that it needs paging like the blog's lists.
+  return tagged(products, [tags.content, tags.products, ...products.map((p) => tags.product(p.sku))]);
 }
 
 export async function getProduct(sku: string) {
   'use cache';
   cacheLife('navigation');
   const product = await getProductBySku(getDb(), sku);
-  return tagged(product, product ? [tags.product(sku), tags.products] : [tags.products]);
+  return tagged(product, product ? [tags.content, tags.product(sku), tags.products] : [tags.content, tags.products]);
 }

@@ -68,7 +68,8 @@ export async function getAllStock() {
     cacheFailureBriefly();
     result = { ok: false, reason: describe(error) };
   }
-  return tagged(result, [tags.inventory]);
+  // Each product's own tag too, so `product:<sku>` alone refreshes its price and stock on /catalog as well.
+  return tagged(result, [tags.inventory, ...(result.ok ? [...result.stock.keys()].map(tags.product) : [])]);
 }
 
 export function formatPrice(stock: Stock): string {

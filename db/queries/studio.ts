@@ -204,6 +204,18 @@ export async function getAuthorProfile(db: Executor, authorId: number) {
   return row ?? null;
 }
 
-export async function updateAuthorProfile(tx: Executor, authorId: number, profile: { name: string; bio: string }) {
-  await tx.update(authors).set(profile).where(eq(authors.id, authorId));
+/**
+ * Saves the name and bio and says which of them differ from what was stored; nothing is written (and nothing
+ * needs invalidating) when neither does. The row is locked first, so two concurrent saves compare in turn.
+ */
+export async function updateAuthorProfile(
+  tx: Executor,
+  authorId: number,
+  profile: { name: string; bio: string },
+): Promise<{ name: boolean; bio: boolean }> {
+  const [current] = await tx.select({ name: authors.name, bio: authors.bio }).from(authors).where(eq(authors.id, authorId)).for('update');
+  if (!current) return { name: false, bio: false };
+  const changed = { name: current.name !== profile.name, bio: current.bio !== profile.bio };
+  if (changed.name || changed.bio) await tx.update(authors).set(profile).where(eq(authors.id, authorId));
+  return changed;
 }

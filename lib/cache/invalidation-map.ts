@@ -36,14 +36,17 @@ export function postChangeTags(before: PostSnapshot | null, after: PostSnapshot 
   const versions = [before, after].filter((p): p is PostSnapshot => p !== null);
   if (versions.length === 0) return { update: [], max: [] };
   const update = [
-    // The post page, and the lookup by every URL it had: an old slug must 404 at once, a new one must resolve.
-    ...versions.flatMap((p) => [tags.post(p.id), tags.postSlug(p.slug)]),
+    // The post page, through the lookup by every URL it had: an old slug must 404 at once, a new one must resolve.
+    ...versions.map((p) => tags.postSlug(p.slug)),
     tags.studio,
     ...versions.map((p) => tags.studioAuthor(p.authorId)),
   ];
   // Lists show published posts only: a change that is not public before nor after leaves them alone.
   const publicVersions = versions.filter((p) => p.status === 'published');
   const max = publicVersions.flatMap((p) => [
+    // `post:<id>` is on every list page that shows the post (lib/blog.ts), so it goes with the lists: with
+    // updateTag it would expire them all at once. The post's own page is refreshed by its slug tag above.
+    tags.post(p.id),
     tags.posts,
     tags.postsInCategory(p.categorySlug),
     tags.postsByAuthor(p.authorId),
@@ -54,8 +57,12 @@ export function postChangeTags(before: PostSnapshot | null, after: PostSnapshot 
 
 /**
  * An author's display name or bio changed. `author:<id>` is on their page, their posts and every list that
- * prints their name; a rename is usually a correction, so all of them must show it on their next load.
+ * prints their name; a rename is usually a correction, so all of them must show it on their next load. The
+ * bio is shown only on their page (also `author:<id>`); the studio lists and the `authors` list show the name.
+ * Nothing changed: nothing to invalidate.
  */
-export function authorChangeTags(authorId: number): TagPlan {
-  return { update: [tags.author(authorId), tags.studioAuthor(authorId), tags.studio], max: [tags.authors] };
+export function authorChangeTags(authorId: number, changed: { name: boolean; bio: boolean }): TagPlan {
+  if (changed.name) return { update: [tags.author(authorId), tags.studioAuthor(authorId), tags.studio], max: [tags.authors] };
+  if (changed.bio) return { update: [tags.author(authorId)], max: [] };
+  return { update: [], max: [] };
 }

@@ -15,13 +15,19 @@ const key = (value: string | number) => {
 };
 
 export const tags = {
+  /**
+   * Carried by every entry built from our database (every public page and the studio; not the inventory
+   * service's price and stock). `npm run db:seed` sends it: a reseed replaces every row, including ones that
+   * only a cached 404 knew about, so no narrower set of tags could name everything it changed.
+   */
+  content: 'content',
   /** The site-wide lists of posts: home, archive pages, feed, sitemap. */
   posts: 'posts',
   /** The list of published posts in one category / by one author / with one topic. */
   postsInCategory: (slug: string) => `posts:category:${key(slug)}`,
   postsByAuthor: (id: number) => `posts:author:${key(id)}`,
   postsWithTopic: (slug: string) => `posts:topic:${key(slug)}`,
-  /** One post's content, wherever it is shown (its page, and the lists that show its title). */
+  /** One post's content, wherever it is shown: its page, and every list page and the feed that show its title. */
   post: (id: number) => `post:${key(id)}`,
   /** A lookup by slug, including the 404 for a slug that doesn't exist (yet). */
   postSlug: (slug: string) => `post-slug:${key(slug)}`,
@@ -48,20 +54,21 @@ const SKU = '[A-Z0-9]+(?:-[A-Z0-9]+)*';
 
 /** Every tag the app uses: its shape, a pattern that recognises it, and what it covers. */
 export const tagVocabulary: { pattern: string; match: RegExp; meaning: string }[] = [
+  { pattern: tags.content, match: /^content$/, meaning: 'everything built from our database: every public page and the studio (sent by the seed after it replaces the content)' },
   { pattern: tags.posts, match: /^posts$/, meaning: 'the site-wide lists of posts: home, archive pages, feed, sitemap' },
   { pattern: 'posts:category:<slug>', match: new RegExp(`^posts:category:${SLUG}$`), meaning: 'the list of published posts in one category' },
   { pattern: 'posts:author:<id>', match: new RegExp(`^posts:author:${ID}$`), meaning: 'the list of published posts by one author' },
   { pattern: 'posts:topic:<slug>', match: new RegExp(`^posts:topic:${SLUG}$`), meaning: 'the list of published posts with one topic' },
-  { pattern: 'post:<id>', match: new RegExp(`^post:${ID}$`), meaning: 'one post, wherever its content is shown' },
+  { pattern: 'post:<id>', match: new RegExp(`^post:${ID}$`), meaning: 'one post: its page, and its title and excerpt on every list (home, archive, category, author and topic pages, the feed); the sitemap lists only URLs and follows posts' },
   { pattern: 'post-slug:<slug>', match: new RegExp(`^post-slug:${SLUG}$`), meaning: 'the lookup of a post by its URL, including a 404 for that URL' },
   { pattern: tags.categories, match: /^categories$/, meaning: 'the list of categories (navigation)' },
-  { pattern: 'category:<slug>', match: new RegExp(`^category:${SLUG}$`), meaning: 'one category: its name and description, wherever shown' },
+  { pattern: 'category:<slug>', match: new RegExp(`^category:${SLUG}$`), meaning: 'one category: its page, and its name in the navigation, on posts and on every list' },
   { pattern: tags.authors, match: /^authors$/, meaning: 'the list of authors' },
-  { pattern: 'author:<id>', match: new RegExp(`^author:${ID}$`), meaning: 'one author: their page, and their name on every post and list' },
+  { pattern: 'author:<id>', match: new RegExp(`^author:${ID}$`), meaning: 'one author: their page, and their name on every post, list and the feed' },
   { pattern: tags.topics, match: /^topics$/, meaning: 'the list of topics' },
-  { pattern: 'topic:<slug>', match: new RegExp(`^topic:${SLUG}$`), meaning: 'one topic: its name, wherever shown' },
+  { pattern: 'topic:<slug>', match: new RegExp(`^topic:${SLUG}$`), meaning: 'one topic: its page, and its name on posts and in the navigation' },
   { pattern: tags.products, match: /^products$/, meaning: 'the catalog list of products (descriptions from our database)' },
-  { pattern: 'product:<sku>', match: new RegExp(`^product:${SKU}$`), meaning: 'one product: its description, price and stock' },
+  { pattern: 'product:<sku>', match: new RegExp(`^product:${SKU}$`), meaning: 'one product: its name, description, price and stock, on its page and in the catalog list' },
   { pattern: tags.inventory, match: /^inventory$/, meaning: 'every price and stock figure from the inventory service' },
   { pattern: tags.studio, match: /^studio$/, meaning: "the studio's list of every post (editors)" },
   { pattern: 'studio:author:<id>', match: new RegExp(`^studio:author:${ID}$`), meaning: "the studio's list of one author's posts" },
@@ -80,6 +87,19 @@ export function validateTag(tag: string): string {
     throw new InvalidTagError(`Cache tag is ${tag.length} characters; Next.js drops tags over ${MAX_TAG_LENGTH}: ${tag.slice(0, 60)}…`);
   }
   return tag;
+}
+
+/**
+ * The entity tags of the rows a list of posts shows: each post (title, excerpt), its author (name) and its
+ * category (name). Lists are paginated so that these fit within MAX_TAGS_PER_ENTRY (a page of 30 posts by 30
+ * authors in 30 categories is 90 tags); validateTags still refuses more rather than letting Next.js drop some.
+ */
+export function postListTags(posts: readonly { id: number; author: { id: number }; category: { slug: string } }[]): string[] {
+  return [
+    ...posts.map((p) => tags.post(p.id)),
+    ...new Set(posts.map((p) => tags.author(p.author.id))),
+    ...new Set(posts.map((p) => tags.category(p.category.slug))),
+  ];
 }
 
 export function validateTags(list: readonly string[]): string[] {

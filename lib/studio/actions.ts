@@ -10,6 +10,7 @@ import * as studio from '@/db/queries/studio';
 import { invalidateForAction } from '@/lib/cache/invalidate';
 import { authorChangeTags, postChangeTags, type PostSnapshot } from '@/lib/cache/invalidation-map';
 import { renderMarkdown } from '@/lib/markdown';
+import { changedSince, fingerprint } from './conflict';
 import { formFields, parsePostForm, type PostFormValues } from './post-form';
 import { canEditPost, getCurrentUser, type StudioUser } from './session';
 
@@ -23,6 +24,8 @@ export interface PostFormState {
   version?: number;
   /** On a conflict: the fields someone else saved differently, with their values. */
   changes?: { field: string; theirs: string }[];
+  /** Fingerprint of the post as `version` has it (lib/studio/conflict.ts): what the next save is based on. */
+  base?: string;
 }
 
 const SIGNED_OUT = 'Your session has ended. Sign in again in another tab, then save: your text is kept here.';
@@ -123,9 +126,12 @@ export async function savePost(_: PostFormState, formData: FormData): Promise<Po
     return {
       status: 'conflict',
       message: `Not saved: someone else saved this post at ${current.updatedAt.toISOString().replace('T', ' ').slice(0, 19)} UTC, after you opened it. Their changes are listed below; your text is kept in the form. Save again to replace their version with yours.`,
-      changes: describeChanges(current, input),
+      // Only what they changed since the version this form was based on; without that fingerprint (a form
+      // from an older build), every field where their version differs from this form.
+      changes: changedSince(formData.get('base'), current) ?? describeChanges(current, input),
       fields,
       version: current.version,
+      base: fingerprint(current),
     };
   }
 
@@ -136,7 +142,7 @@ export async function savePost(_: PostFormState, formData: FormData): Promise<Po
   });
   if (!before) redirect(`/studio/posts/${postId}?created=1`);
   const verb = intent === 'publish' ? 'Published' : intent === 'unpublish' ? 'Unpublished: the post is a draft again' : 'Saved';
-  return { status: 'saved', message: `${verb}.`, fields, version };
+  return { status: 'saved', message: `${verb}.`, fields, version, base: fingerprint(after) };
 }
 
 /** Publish or unpublish from the studio list (a plain form: works without JavaScript). */
@@ -198,7 +204,9 @@ export async function saveProfile(_: ProfileState, formData: FormData): Promise<
     return { status: 'error', message: 'Please correct the fields marked below.', fieldErrors, fields };
   }
   const authorId = user.authorId;
-  await getDb().transaction((tx) => studio.updateAuthorProfile(tx, authorId, parsed.data));
-  await invalidateForAction(authorChangeTags(authorId), { actor: user.email, change: 'author renamed' });
+  const changed = await getDb().transaction((tx) => studio.updateAuthorProfile(tx, authorId, parsed.data));
+  // Saved unchanged: nothing was written, so nothing is invalidated or logged.
+  if (!changed.name && !changed.bio) return { status: 'saved', message: 'Nothing to save: your profile is unchanged.', fields: parsed.data };
+  await invalidateForAction(authorChangeTags(authorId, changed), { actor: user.email, change: changed.name ? 'author renamed' : 'author bio edited' });
   return { status: 'saved', message: 'Profile saved.', fields: parsed.data };
 }

@@ -13,7 +13,8 @@ export async function getStudioPosts(authorId: number | null, cursor: string | n
   'use cache';
   cacheLife('lists');
   const page = await listStudioPosts(getDb(), authorId, cursor ? decodeCursor(cursor) : null);
-  return tagged(page, [authorId === null ? tags.studio : tags.studioAuthor(authorId)]);
+  // Each post's tag too (the list shows its title), and `content`, which the seed sends: 50 rows fit in one entry.
+  return tagged(page, [tags.content, authorId === null ? tags.studio : tags.studioAuthor(authorId), ...page.posts.map((p) => tags.post(p.id))]);
 }
 
 /** The post to edit, uncached; null for an unknown or malformed id. */

@@ -7,8 +7,9 @@ const post: PostSnapshot = { id: 7, slug: 'hello', status: 'published', authorId
 describe('postChangeTags', () => {
   it('an edit of a published post: its page and the studio now, the lists that show it stale-while-revalidate', () => {
     const plan = postChangeTags(post, { ...post });
-    expect(plan.update.sort()).toEqual(['post-slug:hello', 'post:7', 'studio', 'studio:author:2']);
-    expect(plan.max.sort()).toEqual(['posts', 'posts:author:2', 'posts:category:design', 'posts:topic:css']);
+    expect(plan.update.sort()).toEqual(['post-slug:hello', 'studio', 'studio:author:2']);
+    // post:7 is on the list pages that show it too (lib/blog.ts): updateTag would expire every one of them.
+    expect(plan.max.sort()).toEqual(['post:7', 'posts', 'posts:author:2', 'posts:category:design', 'posts:topic:css']);
   });
 
   it('a draft edited or created leaves the public lists alone', () => {
@@ -50,8 +51,16 @@ describe('postChangeTags', () => {
 
 describe('authorChangeTags', () => {
   it('a rename reaches every page that prints the name', () => {
-    const plan = authorChangeTags(2);
+    const plan = authorChangeTags(2, { name: true, bio: false });
     expect(plan.update).toEqual(expect.arrayContaining(['author:2', 'studio:author:2']));
     expect(plan.max).toContain('authors');
+  });
+
+  it('a new bio reaches their page only (the lists show the name)', () => {
+    expect(authorChangeTags(2, { name: false, bio: true })).toEqual({ update: ['author:2'], max: [] });
+  });
+
+  it('an unchanged profile invalidates nothing', () => {
+    expect(authorChangeTags(2, { name: false, bio: false })).toEqual({ update: [], max: [] });
   });
 });

@@ -7,6 +7,8 @@ import { slugify } from '@/lib/slug';
 export interface PostFormInitial {
   id?: number;
   version?: number;
+  /** Fingerprint of the post as loaded (lib/studio/conflict.ts), so a conflict lists only the other writer's changes. */
+  base?: string;
   status?: 'draft' | 'published';
   title: string;
   slug: string;
@@ -49,7 +51,13 @@ export function PostForm({
   }, [body]);
 
   const describedBy = (name: keyof typeof errors) => (errors[name] ? `${name}-error` : undefined);
-  const version = state.version ?? initial.version;
+  // The version (and its fingerprint) the next save is based on: from the last save or conflict, else as loaded.
+  // Error answers carry neither; they must not send the form back to the version it was loaded at.
+  const [basis, setBasis] = useState({ version: initial.version, base: initial.base });
+  if (state.version !== undefined && (state.version !== basis.version || state.base !== basis.base)) {
+    setBasis({ version: state.version, base: state.base });
+  }
+  const { version, base } = state.version !== undefined ? state : basis;
   const banner =
     state.status === 'saved' ? 'bg-green-50 text-green-800 dark:bg-green-950 dark:text-green-200'
       : state.status === 'conflict' ? 'bg-amber-50 text-amber-900 dark:bg-amber-950 dark:text-amber-100'
@@ -59,6 +67,7 @@ export function PostForm({
     <form action={action} className="space-y-5" noValidate>
       {initial.id ? <input type="hidden" name="id" value={initial.id} /> : null}
       {version ? <input type="hidden" name="version" value={version} /> : null}
+      {base ? <input type="hidden" name="base" value={base} /> : null}
 
       {state.message ? (
         <div role={state.status === 'saved' ? 'status' : 'alert'} className={`rounded-md p-3 text-sm ${banner}`} data-testid="form-message">

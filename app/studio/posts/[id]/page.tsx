@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getNavigation } from '@/lib/blog';
+import { fingerprint } from '@/lib/studio/conflict';
 import { getPostToEdit } from '@/lib/studio/data';
 import { canEditPost } from '@/lib/studio/session';
 import { PostForm } from '../../_components/post-form';
@@ -35,6 +36,7 @@ export default async function EditPostPage({ params, searchParams }: PageProps<'
         initial={{
           id: post.id,
           version: post.version,
+          base: fingerprint(post),
           status: post.status,
           title: post.title,
           slug: post.slug,
