@@ -2,7 +2,10 @@ import { notFound } from 'next/navigation';
 import type { PostPage } from '@/db/queries/blog';
 import type { Cached } from '@/lib/cache/tagged';
 import { cursorFromSegments } from '@/lib/list-route';
+import { cursorParam, slugParam } from '@/lib/route-params';
 import { PostList } from './post-list';
+
+const slugKinds = { Category: 'category', Author: 'author', Topic: 'topic' } as const;
 
 type ListLoader = (
   slug: string,
@@ -16,14 +19,16 @@ export async function ListPage({
   params,
   load,
 }: {
-  kind: string;
+  kind: keyof typeof slugKinds;
   basePath: string;
   params: Promise<{ slug: string; cursor?: string[] }>;
   load: ListLoader;
 }) {
-  const { slug, cursor: segments } = await params;
-  const cursor = cursorFromSegments(segments);
-  if (cursor === undefined) notFound();
+  const { slug: rawSlug, cursor: segments } = await params;
+  const slug = slugParam(rawSlug, slugKinds[kind]);
+  const rawCursor = cursorFromSegments(segments);
+  if (rawCursor === undefined) notFound();
+  const cursor = rawCursor === null ? null : cursorParam(rawCursor);
   const { data, stamp } = await load(slug, cursor);
   // An older page that has become empty (posts unpublished since) is gone, not an empty list.
   if (!data || (cursor && data.page.posts.length === 0)) notFound();

@@ -1,6 +1,7 @@
 import { notFound } from 'next/navigation';
 import { PostList } from '@/app/_components/post-list';
 import { getLatestPosts } from '@/lib/blog';
+import { cursorParam } from '@/lib/route-params';
 import { PLACEHOLDER_PARAM } from '@/lib/static-params';
 
 export const metadata = { title: 'Older posts' };
@@ -11,7 +12,7 @@ export function generateStaticParams() {
 }
 
 export default async function ArchivePage({ params }: PageProps<'/archive/[cursor]'>) {
-  const { cursor } = await params;
+  const cursor = cursorParam((await params).cursor);
   const { data: page, stamp } = await getLatestPosts(cursor);
   if (!page || page.posts.length === 0) notFound();
   return (

@@ -4,6 +4,7 @@ import { notFound } from 'next/navigation';
 import { CacheStamp } from '@/app/_components/cache-stamp';
 import { getProduct, getProducts } from '@/lib/catalog';
 import { getStock } from '@/lib/inventory';
+import { skuParam } from '@/lib/route-params';
 import { atLeastOne, PLACEHOLDER_PARAM } from '@/lib/static-params';
 import { PriceAndStock } from '../_components';
 
@@ -13,12 +14,12 @@ export async function generateStaticParams() {
 }
 
 export async function generateMetadata({ params }: PageProps<'/catalog/[sku]'>): Promise<Metadata> {
-  const { data } = await getProduct((await params).sku);
+  const { data } = await getProduct(skuParam((await params).sku));
   return data ? { title: data.name, description: data.description } : {};
 }
 
 export default async function ProductPage({ params }: PageProps<'/catalog/[sku]'>) {
-  const { sku } = await params;
+  const sku = skuParam((await params).sku);
   const [{ data: product, stamp }, stock] = await Promise.all([getProduct(sku), getStock(sku)]);
   if (!product) notFound();
   return (

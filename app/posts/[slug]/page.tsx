@@ -4,6 +4,7 @@ import { notFound } from 'next/navigation';
 import { CacheStamp } from '@/app/_components/cache-stamp';
 import { FormattedDate } from '@/app/_components/formatted-date';
 import { getPost, getPrerenderedPostSlugs } from '@/lib/blog';
+import { slugParam } from '@/lib/route-params';
 import { atLeastOne, PLACEHOLDER_PARAM } from '@/lib/static-params';
 
 // The newest posts are prerendered at build time; any other post renders on its first request, then is cached.
@@ -13,12 +14,12 @@ export async function generateStaticParams() {
 }
 
 export async function generateMetadata({ params }: PageProps<'/posts/[slug]'>): Promise<Metadata> {
-  const { data: post } = await getPost((await params).slug);
+  const { data: post } = await getPost(slugParam((await params).slug, 'post'));
   return post ? { title: post.title, description: post.excerpt } : {};
 }
 
 export default async function PostPage({ params }: PageProps<'/posts/[slug]'>) {
-  const { slug } = await params;
+  const slug = slugParam((await params).slug, 'post');
   const { data: post, stamp } = await getPost(slug);
   if (!post) notFound();
   return (
