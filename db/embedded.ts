@@ -103,8 +103,8 @@ function busyError(dataDir: string, running: { pid: number; port: number }): Emb
       `process (PostgreSQL pid ${running.pid}, port ${running.port}), e.g. \`npm run demo\` or \`npm run dev\` in another terminal.\n` +
       `Either stop that process first (Ctrl-C in its terminal), or share its database by giving your command its URL:\n` +
       `  DATABASE_URL='${url}' ${script}\n` +
-      `(Sharing suits tools such as db:migrate, db:seed and webhook. A second \`npm run demo\` in the same folder refuses ` +
-      `to start: it would rebuild .next under the running app.)`,
+      `(Sharing suits tools such as db:migrate, db:seed and webhook. While \`npm run demo\` runs, a second demo or ` +
+      `\`npm run build\` in the same folder refuses to start: it would rebuild .next under the running app.)`,
   );
 }
 

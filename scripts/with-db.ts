@@ -5,12 +5,23 @@
 // Shutdown order: on SIGINT/SIGTERM/SIGHUP (or if our parent dies) the command is stopped first and may finish
 // the requests it is serving, then the database. Neither outlives this process (scripts/process/supervise.ts).
 import { appSecrets } from './local-secret';
+import { runningDemo } from './process/demo-lock';
 import { Shutdown, spawnTied } from './process/supervise';
 
 const [command, ...args] = process.argv.slice(2);
 if (!command) {
   console.error('usage: node --import tsx scripts/with-db.ts <command> [args…]');
   process.exit(2);
+}
+
+// `next build` into the .next a running demo serves would break it (its Server Actions, its pages' chunks).
+const demo = runningDemo(process.cwd());
+if (demo && command === 'next' && args[0] === 'build' && !process.env.NEXT_DIST_DIR) {
+  console.error(
+    `\`npm run demo\` (pid ${demo.pid}) is serving this folder's .next; building into it now would break the running app.\n` +
+      'Stop the demo first (Ctrl-C in its terminal), or build elsewhere: NEXT_DIST_DIR=.next-other npm run build',
+  );
+  process.exit(1);
 }
 
 let exitCode = 0;

@@ -1,9 +1,12 @@
 // Process-level test helpers: the processes a command started, and whether they are gone.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
+// tsx by its path, as the command may run in another folder (the npm scripts run `node --import tsx`).
+const tsx = pathToFileURL(path.join(root, 'node_modules/tsx/dist/loader.mjs')).href;
 
 /** `pid` and all its descendants now (from `ps`: detached children are still its descendants). */
 export function processTree(pid: number): number[] {
@@ -41,7 +44,7 @@ export async function until(condition: () => boolean, timeoutMs: number, what: s
 
 /** Runs `node --import tsx <script> …` from the project root, collecting its output. */
 export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv, cwd = root) {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', tsx, script, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));

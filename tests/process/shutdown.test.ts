@@ -32,7 +32,8 @@ async function startWithDb() {
   return { ...run, url: `http://127.0.0.1:${port}`, tree };
 }
 
-describe('with-db shutdown', () => {
+// Each test starts a fresh PostgreSQL (initdb): allow for a busy machine.
+describe('with-db shutdown', { timeout: 90_000 }, () => {
   it('on SIGTERM finishes the request in flight (database still up), then stops everything', async () => {
     const app = await startWithDb();
     const response = fetch(`${app.url}/slow`);
@@ -49,6 +50,6 @@ describe('with-db shutdown', () => {
     const app = await startWithDb();
     app.child.kill('SIGKILL');
     await app.exited;
-    await until(() => app.tree.filter(alive).length === 0, 15_000, `${app.tree.filter(alive).join(', ')} to exit`);
+    await until(() => app.tree.filter(alive).length === 0, 20_000, `${app.tree.filter(alive).join(', ')} to exit`);
   });
 });

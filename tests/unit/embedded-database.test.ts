@@ -20,6 +20,8 @@ describe('embedded PostgreSQL', () => {
       await sql.end();
       await expect(startEmbeddedDatabase(dir)).rejects.toThrow(EmbeddedDatabaseBusyError);
       await expect(startEmbeddedDatabase(dir)).rejects.toThrow(/already in use by another process \(PostgreSQL pid \d+/);
+      // The message gives the running database's URL to share it, as a command to copy.
+      await expect(startEmbeddedDatabase(dir)).rejects.toThrow(`DATABASE_URL='${first.url}' `);
     } finally {
       await first.stop();
     }
