@@ -174,6 +174,7 @@ test('post:<id> alone refreshes its title on home, archive, its category, author
     await expect(listLink(page, second.title), archive).toBeVisible();
   };
   await check(post, onArchive); // cached as they are now
+  expect(await feedHas(post.title)).toBe(true);
   await db()`update posts set title = title || ${suffix} where id in ${db()([post.id, onArchive.id])}`;
   try {
     await check(post, onArchive); // a change behind the app's back stays invisible…

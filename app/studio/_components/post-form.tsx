@@ -2,6 +2,7 @@
 import { useActionState, useEffect, useRef, useState } from 'react';
 import { SubmitButton } from '@/app/_components/submit-button';
 import { previewMarkdown, savePost, type PostFormState } from '@/lib/studio/actions';
+import { BODY_MAX_LENGTH, EXCERPT_MAX_LENGTH, TITLE_MAX_LENGTH } from '@/lib/studio/form-limits';
 import { slugify } from '@/lib/slug';
 
 export interface PostFormInitial {
@@ -35,7 +36,7 @@ export function PostForm({
   topics: { id: number; name: string }[];
   notice?: string;
 }) {
-  const [state, action] = useActionState<PostFormState, FormData>(savePost, { status: 'idle', version: initial.version });
+  const [state, action] = useActionState<PostFormState, FormData>(savePost, { status: 'idle', version: initial.version, base: initial.base });
   const fields = { ...initial, ...(state.fields as Partial<PostFormInitial> | undefined) };
   const errors = state.fieldErrors ?? {};
   const slugRef = useRef<HTMLInputElement>(null);
@@ -43,14 +44,23 @@ export function PostForm({
   const [slugAuto, setSlugAuto] = useState(!initial.id && !initial.slug);
   const [body, setBody] = useState(fields.body);
   const [preview, setPreview] = useState<string | null>(null);
+  // A body over the limit is refused here, before sending: a request over Next's 1 MB Server Action limit never
+  // reaches the action, and the page would be replaced by an error page with the author's text gone.
+  const bodyTooLong = body.length > BODY_MAX_LENGTH;
+  const [refused, setRefused] = useState(false);
+  const bodyRef = useRef<HTMLTextAreaElement>(null);
 
   useEffect(() => setBody(fields.body), [fields.body]);
   useEffect(() => {
+    if (body.length > BODY_MAX_LENGTH) return setPreview(null);
     const timer = setTimeout(() => previewMarkdown(body).then(setPreview, () => setPreview(null)), 300);
     return () => clearTimeout(timer);
   }, [body]);
 
   const describedBy = (name: keyof typeof errors) => (errors[name] ? `${name}-error` : undefined);
+  const bodyError = bodyTooLong
+    ? `The body is ${body.length.toLocaleString('en')} characters; the limit is ${BODY_MAX_LENGTH.toLocaleString('en')}. Shorten it to save${refused ? ': nothing was sent, and your text is still here' : ''}.`
+    : errors.body;
   // The version (and its fingerprint) the next save is based on: from the last save or conflict, else as loaded.
   // Error answers carry neither; they must not send the form back to the version it was loaded at.
   const [basis, setBasis] = useState({ version: initial.version, base: initial.base });
@@ -64,7 +74,13 @@ export function PostForm({
         : 'bg-red-50 text-red-800 dark:bg-red-950 dark:text-red-200';
 
   return (
-    <form action={action} className="space-y-5" noValidate>
+    <form action={action} className="space-y-5" noValidate
+      onSubmit={(e) => {
+        if (!bodyTooLong) return setRefused(false);
+        e.preventDefault(); // React then does not run the action: nothing is sent, the text stays
+        setRefused(true);
+        bodyRef.current?.focus();
+      }}>
       {initial.id ? <input type="hidden" name="id" value={initial.id} /> : null}
       {version ? <input type="hidden" name="version" value={version} /> : null}
       {base ? <input type="hidden" name="base" value={base} /> : null}
@@ -88,7 +104,7 @@ export function PostForm({
 
       <div>
         <label htmlFor="title" className="block text-sm font-medium">Title</label>
-        <input id="title" name="title" defaultValue={fields.title} required maxLength={300} className={input}
+        <input id="title" name="title" defaultValue={fields.title} required maxLength={TITLE_MAX_LENGTH} className={input}
           aria-invalid={Boolean(errors.title)} aria-describedby={describedBy('title')}
           onInput={(e) => { if (slugAuto && slugRef.current) slugRef.current.value = slugify(e.currentTarget.value); }} />
         <FieldError id="title-error" message={errors.title} />
@@ -107,7 +123,7 @@ export function PostForm({
 
       <div>
         <label htmlFor="excerpt" className="block text-sm font-medium">Excerpt</label>
-        <textarea id="excerpt" name="excerpt" defaultValue={fields.excerpt} rows={2} maxLength={500} className={input}
+        <textarea id="excerpt" name="excerpt" defaultValue={fields.excerpt} rows={2} maxLength={EXCERPT_MAX_LENGTH} className={input}
           aria-invalid={Boolean(errors.excerpt)} aria-describedby={describedBy('excerpt')} />
         <FieldError id="excerpt-error" message={errors.excerpt} />
       </div>
@@ -139,9 +155,13 @@ export function PostForm({
       <div className="grid gap-5 lg:grid-cols-2">
         <div>
           <label htmlFor="body" className="block text-sm font-medium">Body (Markdown)</label>
-          <textarea id="body" name="body" defaultValue={fields.body} rows={18} className={`${input} font-mono text-sm`}
-            aria-invalid={Boolean(errors.body)} aria-describedby={describedBy('body')} onChange={(e) => setBody(e.currentTarget.value)} />
-          <FieldError id="body-error" message={errors.body} />
+          <textarea id="body" name="body" ref={bodyRef} defaultValue={fields.body} rows={18} className={`${input} font-mono text-sm`}
+            aria-invalid={Boolean(bodyError)} aria-describedby={bodyError ? 'body-error body-count' : 'body-count'}
+            onChange={(e) => setBody(e.currentTarget.value)} />
+          <p id="body-count" data-testid="body-count" className={`mt-1 text-xs ${bodyTooLong ? 'font-medium text-red-700 dark:text-red-300' : 'text-zinc-500'}`}>
+            {body.length.toLocaleString('en')} / {BODY_MAX_LENGTH.toLocaleString('en')} characters
+          </p>
+          <FieldError id="body-error" message={bodyError} />
         </div>
         <section aria-label="Preview">
           <p className="block text-sm font-medium">Preview</p>
