@@ -40,6 +40,22 @@ const nextConfig: NextConfig = {
     // Route types are referenced from next-env.d.ts rather than added to tsconfig.json, so builds into another
     // distDir (the test runner's) never rewrite tsconfig.json.
     strictRouteTypes: true,
+    // forbidden(): the studio answers 403, inside its own layout, for a post that is not the user's.
+    authInterrupts: true,
+  },
+  // No page may be framed by another site (clickjacking: the sign-in form and the studio's buttons under someone
+  // else's page). Headers from next.config are added to the response as is: they change neither what is cached nor
+  // Cache-Control, so cached pages stay cached.
+  async headers() {
+    return [
+      {
+        source: '/:path*',
+        headers: [
+          { key: 'Content-Security-Policy', value: "frame-ancestors 'none'" },
+          { key: 'X-Frame-Options', value: 'DENY' },
+        ],
+      },
+    ];
   },
   // The test runner builds into its own directory per database, so a running demo's .next is never touched.
   distDir: process.env.NEXT_DIST_DIR || '.next',

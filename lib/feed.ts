@@ -1,7 +1,5 @@
 import type { PostSummary } from '@/db/queries/blog';
-
-const escapeXml = (text: string) =>
-  text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
+import { escapeXml } from './xml';
 
 /** RSS 2.0 for the newest posts. */
 export function renderRss(site: string, posts: PostSummary[], builtAt: string): string {
@@ -9,7 +7,7 @@ export function renderRss(site: string, posts: PostSummary[], builtAt: string): 
     .map(
       (p) => `    <item>
       <title>${escapeXml(p.title)}</title>
-      <link>${site}/posts/${encodeURIComponent(p.slug)}</link>
+      <link>${escapeXml(`${site}/posts/${encodeURIComponent(p.slug)}`)}</link>
       <guid isPermaLink="false">post-${p.id}</guid>
       <pubDate>${p.publishedAt.toUTCString()}</pubDate>
       <author>${escapeXml(p.author.name)}</author>
@@ -22,7 +20,7 @@ export function renderRss(site: string, posts: PostSummary[], builtAt: string): 
 <rss version="2.0">
   <channel>
     <title>Tagged Cache Blog</title>
-    <link>${site}/</link>
+    <link>${escapeXml(`${site}/`)}</link>
     <description>Latest posts</description>
     <lastBuildDate>${new Date(builtAt).toUTCString()}</lastBuildDate>
 ${items}

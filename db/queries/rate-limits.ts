@@ -1,37 +1,56 @@
-import { and, eq, gt, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { Database } from '../client';
 import { rateLimits } from '../schema';
 
-export interface Limit {
-  limit: number;
-  windowSeconds: number;
-}
-
-const windowOpen = (windowSeconds: number) => sql`now() - make_interval(secs => ${windowSeconds})`;
-
-/** Whether `key` has used up its attempts in the current window. */
-export async function isRateLimited(db: Database, key: string, { limit, windowSeconds }: Limit): Promise<boolean> {
-  const [row] = await db
-    .select({ count: rateLimits.count })
-    .from(rateLimits)
-    .where(and(eq(rateLimits.key, key), gt(rateLimits.windowStart, windowOpen(windowSeconds))));
-  return (row?.count ?? 0) >= limit;
+export interface Consumed {
+  key: string;
+  /** Attempts counted in the current window, this one included. */
+  count: number;
+  /** When the current window ends. */
+  expiresAt: Date;
 }
 
 /**
- * Counts one attempt for `key` in a fixed window, atomically, in the database: the limit holds across
- * restarts and instances.
+ * Counts one attempt for each key and returns the counts, in ONE statement: PostgreSQL locks each row for the
+ * upsert, so concurrent attempts are numbered 1, 2, 3… and no two of them can both see room under a limit
+ * (checking first and counting later let a burst through). A window whose end has passed starts again at 1.
+ * Time is the database's `now()`, the same clock for every app instance.
  */
-export async function countAttempt(db: Database, key: string, { windowSeconds }: Limit): Promise<void> {
-  const expired = sql`${rateLimits.windowStart} <= ${windowOpen(windowSeconds)}`;
-  await db
+export async function consumeAttempts(db: Database, keys: string[], windowSeconds: number): Promise<Consumed[]> {
+  const expired = sql`${rateLimits.expiresAt} <= now()`;
+  const rows = await db
     .insert(rateLimits)
-    .values({ key, windowStart: sql`now()`, count: 1 })
+    .values(keys.map((key) => ({ key, count: 1, expiresAt: sql`now() + make_interval(secs => ${windowSeconds})` })))
     .onConflictDoUpdate({
       target: rateLimits.key,
       set: {
         count: sql`case when ${expired} then 1 else ${rateLimits.count} + 1 end`,
-        windowStart: sql`case when ${expired} then now() else ${rateLimits.windowStart} end`,
+        expiresAt: sql`case when ${expired} then excluded.expires_at else ${rateLimits.expiresAt} end`,
       },
-    });
+    })
+    .returning({ key: rateLimits.key, count: rateLimits.count, expiresAt: rateLimits.expiresAt });
+  return keys.map((key) => rows.find((r) => r.key === key)!);
+}
+
+/** Gives back one attempt in the current window (a sign-in that turned out right is not a failure). */
+export async function refundAttempts(db: Database, keys: string[]): Promise<void> {
+  await db
+    .update(rateLimits)
+    .set({ count: sql`${rateLimits.count} - 1` })
+    .where(and(inArray(rateLimits.key, keys), gt(rateLimits.count, 0), gt(rateLimits.expiresAt, sql`now()`)));
+}
+
+/** Deletes windows that have ended (through the index on expires_at); returns how many. */
+export async function deleteExpiredRateLimits(db: Database): Promise<number> {
+  const deleted = await db.delete(rateLimits).where(lt(rateLimits.expiresAt, sql`now()`)).returning({ key: rateLimits.key });
+  return deleted.length;
+}
+
+/** The current count for `key` (0 when none or the window has ended); for tests and diagnostics. */
+export async function currentCount(db: Database, key: string): Promise<number> {
+  const [row] = await db
+    .select({ count: rateLimits.count })
+    .from(rateLimits)
+    .where(and(eq(rateLimits.key, key), gt(rateLimits.expiresAt, sql`now()`)));
+  return row?.count ?? 0;
 }

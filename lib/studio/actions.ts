@@ -4,14 +4,13 @@
 // The session and permission are checked here, on the server, even though the UI only offers what is allowed:
 // a Server Action is a public endpoint that anyone can call directly.
 import { redirect } from 'next/navigation';
-import { z } from 'zod';
 import { getDb } from '@/db/client';
 import * as studio from '@/db/queries/studio';
 import { invalidateForAction } from '@/lib/cache/invalidate';
 import { authorChangeTags, postChangeTags, type PostSnapshot } from '@/lib/cache/invalidation-map';
 import { renderMarkdown } from '@/lib/markdown';
 import { changedSince, fingerprint } from './conflict';
-import { formFields, parsePostForm, type PostFormValues } from './post-form';
+import { formFields, parsePostForm, parsePostTarget, parseRowAction, profileSchema, type PostFormValues } from './post-form';
 import { canEditPost, getCurrentUser, type StudioUser } from './session';
 
 export interface PostFormState {
@@ -46,7 +45,7 @@ function isUniqueViolation(error: unknown): boolean {
 
 /** The post, if it exists and this user may change it; otherwise the message to show. */
 async function loadForChange(user: StudioUser, id: number): Promise<studio.EditablePost | string> {
-  const post = Number.isInteger(id) && id > 0 ? await studio.getEditablePost(getDb(), id) : null;
+  const post = await studio.getEditablePost(getDb(), id);
   if (!post) return 'This post no longer exists.';
   if (!canEditPost(user, post)) return FORBIDDEN;
   return post;
@@ -71,8 +70,9 @@ export async function savePost(_: PostFormState, formData: FormData): Promise<Po
   const user = await getCurrentUser();
   if (!user) return { status: 'error', message: SIGNED_OUT, fields };
 
-  const id = formData.get('id') ? Number(formData.get('id')) : null;
-  const intent = String(formData.get('intent') ?? 'save');
+  const target = parsePostTarget(formData);
+  if (!target.ok) return { status: 'error', message: target.message, fields };
+  const { id, intent, version: expectedVersion } = target.value;
   const before = id === null ? null : await loadForChange(user, id);
   if (typeof before === 'string') return { status: 'error', message: before, fields };
   if (!before && user.authorId === null) {
@@ -103,7 +103,6 @@ export async function savePost(_: PostFormState, formData: FormData): Promise<Po
   if (await studio.slugTaken(db, input.slug, before?.id)) return slugClash;
 
   const status = intent === 'publish' ? 'published' : intent === 'unpublish' ? 'draft' : undefined;
-  const expectedVersion = Number(formData.get('version'));
   let postId: number;
   let version: number | null;
   try {
@@ -112,7 +111,7 @@ export async function savePost(_: PostFormState, formData: FormData): Promise<Po
         const created = await studio.insertPost(tx, user.authorId!, input, status === 'published');
         return { postId: created, version: 1 };
       }
-      return { postId: before.id, version: await studio.updatePost(tx, before.id, expectedVersion, input, status) };
+      return { postId: before.id, version: await studio.updatePost(tx, before.id, expectedVersion!, input, status) };
     }));
   } catch (error) {
     if (isUniqueViolation(error)) return slugClash; // someone took the slug between our check and our write
@@ -149,10 +148,12 @@ export async function savePost(_: PostFormState, formData: FormData): Promise<Po
 export async function setPostStatus(formData: FormData): Promise<void> {
   const user = await getCurrentUser();
   if (!user) redirect('/sign-in?next=/studio');
-  const post = await loadForChange(user, Number(formData.get('id')));
+  const target = parseRowAction(formData, { withStatus: true });
+  if (!target.ok) redirect(`/studio?error=${encodeURIComponent(target.message)}`);
+  const { status } = target.value;
+  const post = await loadForChange(user, target.value.id);
   if (typeof post === 'string') redirect(`/studio?error=${encodeURIComponent(post)}`);
-  const status = formData.get('status') === 'published' ? 'published' : 'draft';
-  const version = await getDb().transaction((tx) => studio.setPostStatus(tx, post.id, Number(formData.get('version')), status));
+  const version = await getDb().transaction((tx) => studio.setPostStatus(tx, post.id, target.value.version, status));
   if (version === null) redirect(`/studio?error=${encodeURIComponent(`“${post.title}” was changed by someone else meanwhile; nothing was changed. Check it and try again.`)}`);
   await invalidateForAction(postChangeTags(snapshot(post), { ...snapshot(post), status }), {
     actor: user.email,
@@ -165,9 +166,11 @@ export async function setPostStatus(formData: FormData): Promise<void> {
 export async function deletePost(formData: FormData): Promise<void> {
   const user = await getCurrentUser();
   if (!user) redirect('/sign-in?next=/studio');
-  const post = await loadForChange(user, Number(formData.get('id')));
+  const target = parseRowAction(formData);
+  if (!target.ok) redirect(`/studio?error=${encodeURIComponent(target.message)}`);
+  const post = await loadForChange(user, target.value.id);
   if (typeof post === 'string') redirect(`/studio?error=${encodeURIComponent(post)}`);
-  const deleted = await getDb().transaction((tx) => studio.deletePostRow(tx, post.id, Number(formData.get('version'))));
+  const deleted = await getDb().transaction((tx) => studio.deletePostRow(tx, post.id, target.value.version));
   if (!deleted) redirect(`/studio?error=${encodeURIComponent(`“${post.title}” was changed by someone else meanwhile, so it was not deleted.`)}`);
   await invalidateForAction(postChangeTags(snapshot(post), null), { actor: user.email, change: 'post deleted' });
   redirect(`/studio?notice=${encodeURIComponent(`“${post.title}” was deleted.`)}`);
@@ -185,11 +188,6 @@ export interface ProfileState {
   fieldErrors?: { name?: string; bio?: string };
   fields?: { name: string; bio: string };
 }
-
-const profileSchema = z.object({
-  name: z.string().trim().min(1, 'Give a display name.').max(200, 'Keep the name under 200 characters.'),
-  bio: z.string().trim().max(1000, 'Keep the bio under 1,000 characters.'),
-});
 
 /** An author changes their own display name and bio (editors change theirs the same way). */
 export async function saveProfile(_: ProfileState, formData: FormData): Promise<ProfileState> {

@@ -4,52 +4,53 @@ import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
-import { countAttempt, isRateLimited } from '@/db/queries/rate-limits';
 import { getAuth } from '@/lib/auth';
-import { clientAddress } from '@/lib/client-address';
+import { clientAddress, clientLimitKey } from '@/lib/client-address';
+import { safeNext } from '@/lib/safe-next';
+import { consumeLimits, refundLimits } from '@/lib/rate-limit';
 
 export interface SignInState {
   error?: string;
   email?: string;
 }
 
-const credentials = z.object({ email: z.string().trim().toLowerCase().email(), password: z.string().min(1).max(200) });
+const credentials = z.object({ email: z.string().trim().toLowerCase().max(254).email(), password: z.string().min(1).max(200) });
 
 // One message for every wrong combination, so the form does not reveal which emails have accounts.
 const WRONG = 'Wrong email or password.';
-
-/** Only same-site paths, so `?next=` cannot send someone to another site after signing in. */
-function safeNext(value: FormDataEntryValue | null): string {
-  const next = typeof value === 'string' ? value : '';
-  return next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/studio';
-}
+const SIGN_IN_WINDOW_SECONDS = 300;
 
 export async function signIn(_: SignInState, formData: FormData): Promise<SignInState> {
   const email = String(formData.get('email') ?? '');
   const parsed = credentials.safeParse({ email, password: formData.get('password') });
   if (!parsed.success) return { error: WRONG, email };
 
-  // Failed attempts are limited per address and per client, counted in the database so a restart does
-  // not reset them. Successful sign-ins do not count, so colleagues behind one office IP are not locked out.
+  // Attempts are limited per account and per client, in the database so restarts and other instances share
+  // the count. Counting happens BEFORE the slow password check and in the same statement that reads the count,
+  // so a burst of concurrent guesses gets exactly `limit` evaluations (checking first and counting after the check
+  // let all of them through). A sign-in that succeeds gives its attempt back: colleagues behind one office address
+  // are held back only by failures.
   const requestHeaders = await headers();
   const ip = clientAddress(requestHeaders);
-  const windowSeconds = 300;
+  const perAccount = Number(process.env.SIGN_IN_RATE_LIMIT ?? 5);
   const limits = [
-    { key: `sign-in:email:${parsed.data.email}`, limit: Number(process.env.SIGN_IN_RATE_LIMIT ?? 5), windowSeconds },
-    { key: `sign-in:ip:${ip}`, limit: 4 * Number(process.env.SIGN_IN_RATE_LIMIT ?? 5), windowSeconds },
+    { key: `sign-in:email:${parsed.data.email}`, limit: perAccount },
+    { key: `sign-in:ip:${clientLimitKey(ip)}`, limit: 4 * perAccount },
   ];
   const db = getDb();
-  for (const l of limits) {
-    if (await isRateLimited(db, l.key, l)) return { error: 'Too many failed sign-in attempts. Try again in a few minutes.', email };
-  }
+  const allowed = await consumeLimits(db, limits, SIGN_IN_WINDOW_SECONDS);
+  if (!allowed.ok) return { error: 'Too many failed sign-in attempts. Try again in a few minutes.', email };
 
+  // better-auth records the session's address from the first X-Forwarded-For entry: give it the resolved one.
+  const authHeaders = new Headers(requestHeaders);
+  authHeaders.set('x-forwarded-for', ip);
   try {
-    await getAuth().api.signInEmail({ body: parsed.data, headers: requestHeaders });
+    await getAuth().api.signInEmail({ body: parsed.data, headers: authHeaders });
   } catch (error) {
     if (!(error instanceof APIError)) throw error;
-    for (const l of limits) await countAttempt(db, l.key, l);
     return { error: WRONG, email };
   }
+  await refundLimits(db, limits);
   redirect(safeNext(formData.get('next')));
 }
 

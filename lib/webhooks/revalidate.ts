@@ -5,8 +5,9 @@ import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { z } from 'zod';
 import { invalidateAndRecord } from '@/lib/cache/invalidate';
 import { isKnownTag, MAX_TAG_LENGTH } from '@/lib/cache/tags';
-import { clientAddress } from '@/lib/client-address';
-import { createRateLimiter } from '@/lib/rate-limit';
+import { getDb } from '@/db/client';
+import { clientAddress, clientLimitKey } from '@/lib/client-address';
+import { consumeLimits, createRateLimiter, type LimitResult } from '@/lib/rate-limit';
 import { parseSecrets, WebhookConfigError } from './secrets';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -28,10 +29,11 @@ const bodySchema = z
   })
   .strict();
 
-const limiter = createRateLimiter({
-  limit: Number(process.env.REVALIDATE_RATE_LIMIT ?? 120),
-  windowMs: 60_000,
-});
+// Two budgets per client and minute, so unsigned traffic cannot use up a signed sender's: requests that fail
+// verification count in this process's memory (a flood must not cost a database write); verified deliveries count
+// in the database (they write there anyway), so their limit holds across instances.
+const PER_MINUTE = Number(process.env.REVALIDATE_RATE_LIMIT ?? 120);
+const unverified = createRateLimiter({ limit: PER_MINUTE, windowMs: 60_000 });
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   Response.json(body, { status, headers: { 'cache-control': 'no-store', ...headers } });
@@ -53,12 +55,17 @@ async function readBody(request: Request, limit: number): Promise<string | null>
   return Buffer.concat(chunks).toString('utf8');
 }
 
+const tooMany = (limited: Extract<LimitResult, { ok: false }>) =>
+  refuse(429, 'too many requests', {}, { 'retry-after': String(limited.retryAfterSeconds) });
+
 export async function handleRevalidateWebhook(request: Request): Promise<Response> {
-  // Before anything else, so an unauthenticated flood costs us as little as possible.
-  const allowed = limiter(clientAddress(request.headers));
-  if (!allowed.ok) {
-    return refuse(429, 'too many requests', {}, { 'retry-after': String(allowed.retryAfterSeconds) });
-  }
+  const client = clientLimitKey(clientAddress(request.headers));
+  // Every refusal up to and including a failed signature counts against the client's unverified budget; past it
+  // the answer is 429, which tells a misconfigured sender to back off. Verified deliveries never touch this budget.
+  const unauthorized = (status: number, error: string) => {
+    const allowed = unverified(client);
+    return allowed.ok ? refuse(status, error) : tooMany(allowed);
+  };
 
   let secrets: string[];
   try {
@@ -70,17 +77,19 @@ export async function handleRevalidateWebhook(request: Request): Promise<Respons
   }
   if (secrets.length === 0) return refuse(503, 'webhook endpoint is not configured (REVALIDATE_SECRET is unset)');
 
-  const raw = await readBody(request, MAX_BODY_BYTES);
-  if (raw === null) return refuse(413, `body larger than ${MAX_BODY_BYTES} bytes`);
-
+  // Cheap checks first: headers before reading the body, then at most 64 KiB and one HMAC per configured secret
+  // (microseconds, no I/O). Only a verified delivery reaches the database.
   const headers = {
     'webhook-id': request.headers.get('webhook-id') ?? '',
     'webhook-timestamp': request.headers.get('webhook-timestamp') ?? '',
     'webhook-signature': request.headers.get('webhook-signature') ?? '',
   };
   const missing = Object.entries(headers).filter(([, v]) => !v).map(([k]) => k);
-  if (missing.length > 0) return refuse(401, `missing signature headers: ${missing.join(', ')}`);
-  if (!/^\d{1,12}$/.test(headers['webhook-timestamp'])) return refuse(401, 'webhook-timestamp must be unix seconds');
+  if (missing.length > 0) return unauthorized(401, `missing signature headers: ${missing.join(', ')}`);
+  if (!/^\d{1,12}$/.test(headers['webhook-timestamp'])) return unauthorized(401, 'webhook-timestamp must be unix seconds');
+
+  const raw = await readBody(request, MAX_BODY_BYTES);
+  if (raw === null) return unauthorized(413, `body larger than ${MAX_BODY_BYTES} bytes`);
 
   // Any configured secret may have signed it (rotation). The library compares in constant time and checks
   // that the timestamp is within 5 minutes of now, which bounds replays of a captured request.
@@ -95,8 +104,17 @@ export async function handleRevalidateWebhook(request: Request): Promise<Respons
       if (/timestamp/i.test(error.message)) verification = 'bad-timestamp';
     }
   }
-  if (verification === 'bad-timestamp') return refuse(401, 'webhook-timestamp is outside the 5 minute tolerance');
-  if (verification !== 'ok') return refuse(401, 'invalid signature');
+  if (verification === 'bad-timestamp') return unauthorized(401, 'webhook-timestamp is outside the 5 minute tolerance');
+  if (verification !== 'ok') return unauthorized(401, 'invalid signature');
+
+  let verified: LimitResult;
+  try {
+    verified = await consumeLimits(getDb(), [{ key: `webhook:${client}`, limit: PER_MINUTE }], 60);
+  } catch (error) {
+    console.error('[revalidate] rate limit unavailable:', error instanceof Error ? error.message : error);
+    return refuse(503, 'database unavailable, retry later', {}, { 'retry-after': '5' });
+  }
+  if (!verified.ok) return tooMany(verified);
 
   const deliveryId = headers['webhook-id'];
   if (deliveryId.length > 200) return refuse(400, 'webhook-id must be at most 200 characters');

@@ -1,10 +1,9 @@
-// The studio's, the catalog's and the rate limiter's queries against a real database (both, via npm test).
+// The studio's and the catalog's queries against a real database (both, via npm test); rate limits: rate-limits.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, databaseUrl } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
 import { decodeCursor } from '@/db/queries/blog';
 import { getProductBySku, listProducts } from '@/db/queries/catalog';
-import { countAttempt, isRateLimited } from '@/db/queries/rate-limits';
 import * as studio from '@/db/queries/studio';
 import { seed } from '@/db/seed';
 
@@ -91,27 +90,5 @@ describe('catalog', () => {
     expect(await listProducts(db)).toHaveLength(8);
     expect((await getProductBySku(db, 'MUG-001'))?.name).toBe('Stale-While-Revalidate Mug');
     expect(await getProductBySku(db, 'NOPE')).toBeNull();
-  });
-});
-
-describe('rate limits', () => {
-  it('counts attempts in a window and forgets them when it ends', async () => {
-    const limit = { limit: 3, windowSeconds: 60 };
-    const key = `test:${Date.now()}`;
-    for (let i = 0; i < 3; i++) {
-      expect(await isRateLimited(db, key, limit)).toBe(false);
-      await countAttempt(db, key, limit);
-    }
-    expect(await isRateLimited(db, key, limit)).toBe(true);
-    await sql`update rate_limits set window_start = now() - interval '2 minutes' where key = ${key}`;
-    expect(await isRateLimited(db, key, limit)).toBe(false);
-    await countAttempt(db, key, limit);
-    expect((await sql`select count from rate_limits where key = ${key}`)[0].count).toBe(1);
-  });
-
-  it('counts concurrent attempts exactly', async () => {
-    const key = `test:concurrent:${Date.now()}`;
-    await Promise.all(Array.from({ length: 20 }, () => countAttempt(db, key, { limit: 100, windowSeconds: 60 })));
-    expect((await sql`select count from rate_limits where key = ${key}`)[0].count).toBe(20);
   });
 });
