@@ -1,37 +1,39 @@
 // Runs a command with DATABASE_URL set. If it is already set, that server is used as is; otherwise the
-// embedded PostgreSQL in .data/postgres is started for the command and stopped when it exits (Ctrl-C too).
+// embedded PostgreSQL in .data/postgres (EMBEDDED_PG_DIR) is started for the command and stopped after it.
 // REVALIDATE_SECRET and BETTER_AUTH_SECRET, when unset, get the local demo secrets from .data/.
-//   tsx scripts/with-db.ts <command> [args…]
-import { spawn } from 'node:child_process';
-import { EmbeddedDatabaseBusyError, startEmbeddedDatabase } from '@/db/embedded';
+//   node --import tsx scripts/with-db.ts <command> [args…]
+// Shutdown order: on SIGINT/SIGTERM/SIGHUP (or if our parent dies) the command is stopped first and may finish
+// the requests it is serving, then the database. Neither outlives this process (scripts/process/supervise.ts).
 import { appSecrets } from './local-secret';
+import { Shutdown, spawnTied } from './process/supervise';
 
 const [command, ...args] = process.argv.slice(2);
 if (!command) {
-  console.error('usage: tsx scripts/with-db.ts <command> [args…]');
+  console.error('usage: node --import tsx scripts/with-db.ts <command> [args…]');
   process.exit(2);
 }
 
-let stopDatabase = async () => {};
+let exitCode = 0;
+const shutdown = new Shutdown();
+shutdown.onSignals(() => exitCode);
+
 const env: NodeJS.ProcessEnv = { ...process.env, ...appSecrets() };
 if (!env.DATABASE_URL) {
+  // Imported only when needed: a command given its own DATABASE_URL never loads the embedded database.
+  const { DEFAULT_DATA_DIR, EmbeddedDatabaseBusyError, startEmbeddedDatabase } = await import('@/db/embedded');
   try {
-    const embedded = await startEmbeddedDatabase();
+    const embedded = shutdown.add('the embedded database', await startEmbeddedDatabase());
     env.DATABASE_URL = embedded.url;
-    stopDatabase = embedded.stop;
-    console.log(`Embedded PostgreSQL started (${new URL(embedded.url).host}, data in .data/postgres).`);
+    console.log(`Embedded PostgreSQL started (${new URL(embedded.url).host}, data in ${DEFAULT_DATA_DIR}).`);
   } catch (error) {
     console.error(error instanceof EmbeddedDatabaseBusyError ? error.message : `Could not start the embedded database: ${error}`);
     process.exit(1);
   }
 }
 
-const child = spawn(command, args, { stdio: 'inherit', env });
-// Ctrl-C reaches the whole process group; we only wait for the child, then stop the database.
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.on(signal, () => child.kill(signal));
+if (!shutdown.started) {
+  const child = shutdown.add(command, spawnTied(command, command, args, { env }));
+  exitCode = await child.exited;
+  await shutdown.run();
+  process.exit(exitCode);
 }
-child.on('exit', async (code, signal) => {
-  await stopDatabase();
-  process.exit(code ?? (signal ? 1 : 0));
-});
