@@ -4,5 +4,8 @@ export async function register() {
     // Resolve each request's client address from its socket before Next.js sees the request (lib/client-address.ts).
     const { installClientAddress } = await import('@/lib/client-address');
     installClientAddress();
+    // Invalidations queued while Redis was away may land after a restart: their log rows are marked applied then.
+    const { listenForLanded } = await import('@/lib/cache/invalidate');
+    listenForLanded();
   }
 }

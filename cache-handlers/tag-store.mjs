@@ -22,6 +22,8 @@ import { combineTagStates, expiredSince, mergeTagState, staleSince, tagOp } from
 /** @typedef {'applied' | 'queued'} UpdateStatus  queued: this instance applied it; Redis gets it when it is back */
 
 const JOURNAL_COMPACT_LINES = 5_000;
+// Next applies queued tags right after the response; an expectation not met by then is dropped.
+const EXPECT_NEXT_MS = 30_000;
 
 export class TagStore {
   /** @type {Map<string, TagState>} */
@@ -40,6 +42,8 @@ export class TagStore {
   #landed = [];
   /** Same batch handed to both handler kinds by Next (one array object): applied once. @type {WeakMap<string[], Promise<unknown>>} */
   #batches = new WeakMap();
+  /** Invalidations the app applied itself and Next will hand us again after the response. @type {Map<string, number[]>} */
+  #expected = new Map();
 
   /**
    * @param {{ redis: import('./redis.mjs').CacheRedis | null, dir: string, prefix: string }} options
@@ -62,12 +66,17 @@ export class TagStore {
    * Records an invalidation: applied to this instance at once and journaled before it returns, then sent to Redis.
    * Resolves 'applied' once durable where every instance reads it, 'queued' if Redis is away (it is retried until
    * it lands; `onLanded` says when). Rejects only if it could not be recorded at all (the journal is unwritable).
+   *
+   * `expectNext`: the caller also queued these tags with Next (revalidateTag/updateTag), which hands them to the
+   * handlers after the response; that later call is then recognised as this one and not applied a second time.
    * @param {string[]} tags
    * @param {{ expire?: number }} [durations]
+   * @param {{ id?: string, expectNext?: boolean }} [options]
    * @returns {Promise<{ id: string, status: UpdateStatus }>}
    */
-  async update(tags, durations) {
-    const op = tagOp([...tags], durations, Date.now(), randomUUID());
+  async update(tags, durations, { id = randomUUID(), expectNext = false } = {}) {
+    const op = tagOp([...tags], durations, Date.now(), id);
+    if (expectNext) this.#expect(op.tags, durations);
     this.#apply(op);
     this.#append([{ o: op, q: this.redis ? 1 : 0 }]);
     if (!this.redis) return { id: op.id, status: 'applied' };
@@ -77,24 +86,48 @@ export class TagStore {
       return { id: op.id, status: 'applied' };
     } catch (error) {
       this.#queued.push(op);
-      log.error(`invalidation of ${op.tags.length} tag(s) queued: Redis did not take it (${errorMessage(error)}); retrying until it does`);
+      log.state('redis-flush', 'failed', `invalidations are queued: Redis did not take them (${errorMessage(error)}); retrying until it does`);
       this.#scheduleRetry();
       return { id: op.id, status: 'queued' };
     }
   }
 
   /**
-   * For the handlers: Next passes the same tags array to every handler kind for one invalidation; apply it once.
+   * For the handlers. Next hands one invalidation to every handler kind (the same array object), and the app may
+   * have applied it already (`expectNext`): what is left is applied once.
    * @param {string[]} tags
    * @param {{ expire?: number }} [durations]
    */
   updateFromNext(tags, durations) {
     let pending = this.#batches.get(tags);
     if (!pending) {
-      pending = this.update(tags, durations);
+      const remaining = tags.filter((tag) => !this.#fulfil(tag, durations));
+      pending = remaining.length ? this.update(remaining, durations) : Promise.resolve();
       this.#batches.set(tags, pending);
     }
     return pending;
+  }
+
+  /** @param {string[]} tags @param {{ expire?: number } | undefined} durations */
+  #expect(tags, durations) {
+    const until = Date.now() + EXPECT_NEXT_MS;
+    for (const tag of tags) {
+      const key = `${tag}\0${durations?.expire ?? 'now'}`;
+      const list = this.#expected.get(key) ?? [];
+      list.push(until);
+      this.#expected.set(key, list);
+    }
+  }
+
+  /** @param {string} tag @param {{ expire?: number } | undefined} durations */
+  #fulfil(tag, durations) {
+    const key = `${tag}\0${durations?.expire ?? 'now'}`;
+    const list = (this.#expected.get(key) ?? []).filter((until) => until > Date.now());
+    const found = list.length > 0;
+    if (found) list.shift();
+    if (list.length) this.#expected.set(key, list);
+    else this.#expected.delete(key);
+    return found;
   }
 
   /** Ids of invalidations not yet in Redis. */
@@ -247,7 +280,14 @@ export class TagStore {
 
   /** @param {unknown[]} records */
   #append(records) {
-    appendFileSync(this.journal, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    const text = records.map((r) => `${JSON.stringify(r)}\n`).join('');
+    try {
+      appendFileSync(this.journal, text);
+    } catch (error) {
+      if (/** @type {NodeJS.ErrnoException} */ (error).code !== 'ENOENT') throw error;
+      mkdirSync(path.dirname(this.journal), { recursive: true }); // the directory was removed under us: recreate it
+      appendFileSync(this.journal, text);
+    }
     this.#journalLines += records.length;
     if (this.#journalLines > JOURNAL_COMPACT_LINES) this.#compactJournal();
   }

@@ -113,8 +113,10 @@ export const revalidations = pgTable(
     actor: varchar('actor', { length: 200 }).notNull(),
     deliveryId: varchar('delivery_id', { length: 200 }).unique(),
     change: varchar('change', { length: 100 }),
-    // 'applied', or 'duplicate' for a webhook delivery seen before (acknowledged, not acted on).
-    outcome: varchar('outcome', { length: 16, enum: ['applied', 'duplicate'] }).notNull().default('applied'),
+    // 'pending' until the invalidation is durable where every instance reads it (Redis away: it waits, and is
+    // retried until it lands), then 'applied'; 'failed' if it could not be recorded at all (the sender retries);
+    // 'duplicate' for a webhook delivery whose invalidation was applied before (acknowledged, not acted on again).
+    outcome: varchar('outcome', { length: 16, enum: ['pending', 'applied', 'failed', 'duplicate'] }).notNull().default('applied'),
   },
   (t) => [index('revalidations_at_idx').on(t.at.desc())],
 );

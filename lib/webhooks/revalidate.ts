@@ -58,7 +58,7 @@ async function readBody(request: Request, limit: number): Promise<string | null>
 const tooMany = (limited: Extract<LimitResult, { ok: false }>) =>
   refuse(429, 'too many requests', {}, { 'retry-after': String(limited.retryAfterSeconds) });
 
-export async function handleRevalidateWebhook(request: Request): Promise<Response> {
+async function handleDelivery(request: Request): Promise<Response> {
   const client = clientLimitKey(clientAddress(request.headers));
   // Every refusal up to and including a failed signature counts against the client's unverified budget; past it
   // the answer is 429, which tells a misconfigured sender to back off. Verified deliveries never touch this budget.
@@ -133,9 +133,25 @@ export async function handleRevalidateWebhook(request: Request): Promise<Respons
   }
 
   const { tags, mode } = parsed.data;
-  const acted = await invalidateAndRecord({ tags, mode, source: 'webhook', actor: deliveryId, deliveryId });
-  // A delivery seen before is acknowledged, so the sender stops retrying, but not acted on twice.
-  return json(200, { id: deliveryId, duplicate: !acted, revalidated: acted ? tags : [], mode });
+  const outcome = await invalidateAndRecord({ tags, mode, source: 'webhook', actor: deliveryId, deliveryId });
+  // A delivery whose invalidation was applied before is acknowledged, so the sender stops retrying, but not acted on twice.
+  if (outcome.duplicate) return json(200, { id: deliveryId, duplicate: true, revalidated: [], mode, status: 'applied' });
+  // 'pending': this instance has it and keeps retrying until every instance does (Redis away). 202 says so; a retry
+  // of the same delivery is acted on again rather than called a duplicate, until it has been applied.
+  return json(outcome.status === 'applied' ? 200 : 202, { id: deliveryId, duplicate: false, revalidated: tags, mode, status: outcome.status });
+}
+
+/**
+ * Every answer is JSON, also when something below fails: a sender can always read why, and whether to retry.
+ */
+export async function handleRevalidateWebhook(request: Request): Promise<Response> {
+  try {
+    return await handleDelivery(request);
+  } catch (error) {
+    console.error('[revalidate] delivery failed:', error);
+    // Nothing was confirmed: the sender retries the same delivery, which is then acted on again.
+    return refuse(503, 'the invalidation could not be recorded; retry later', {}, { 'retry-after': '5' });
+  }
 }
 
 export function methodNotAllowed(): Response {

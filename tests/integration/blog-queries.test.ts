@@ -1,12 +1,21 @@
 // Every read query against a real database: the embedded PostgreSQL or a server, whichever DATABASE_URL names
 // (npm test runs this file on both).
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, databaseUrl } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
 import * as q from '@/db/queries/blog';
-import { lastInvalidationPerTag, listRecentRevalidations, recordRevalidation } from '@/db/queries/revalidations';
-import { posts } from '@/db/schema';
+import {
+  claimDelivery,
+  lastInvalidationPerTag,
+  listRecentRevalidations,
+  markLanded,
+  pruneRevalidations,
+  recordRevalidation,
+  RETENTION,
+  setOutcome,
+} from '@/db/queries/revalidations';
+import { posts, revalidations } from '@/db/schema';
 import { DEFAULT_POST_COUNT, seed } from '@/db/seed';
 
 const { db, sql } = createDatabase(databaseUrl());
@@ -117,14 +126,45 @@ describe('lookups', () => {
 });
 
 describe('revalidation log', () => {
-  it('records invalidations and refuses a delivery id it has seen', async () => {
-    const entry = { tags: ['posts', 'post:1'], mode: 'max' as const, source: 'webhook' as const, actor: 'msg_x', deliveryId: `msg_${Date.now()}` };
-    expect(await recordRevalidation(db, entry)).not.toBeNull();
-    expect(await recordRevalidation(db, entry)).toBeNull();
+  const delivery = (deliveryId: string) =>
+    ({ tags: ['posts', 'post:1'], mode: 'max' as const, source: 'webhook' as const, actor: deliveryId, deliveryId });
+
+  it('claims a delivery once it is applied, and hands back one left pending or failed', async () => {
+    const entry = delivery(`msg_${Date.now()}`);
+    const first = await claimDelivery(db, entry);
+    expect(first.duplicate).toBe(false);
+    if (first.duplicate) return;
+    // Not applied yet (still pending, then failed): a retry is acted on again, on the same row.
+    expect(await claimDelivery(db, entry)).toEqual({ duplicate: false, id: first.id });
+    await setOutcome(db, first.id, 'failed');
+    expect(await claimDelivery(db, entry)).toEqual({ duplicate: false, id: first.id });
+    await setOutcome(db, first.id, 'applied');
+    expect(await claimDelivery(db, entry)).toEqual({ duplicate: true });
     const recent = await listRecentRevalidations(db, 5);
-    expect(recent[0]).toMatchObject({ tags: ['posts', 'post:1'], mode: 'max', deliveryId: entry.deliveryId });
+    expect(recent[0]).toMatchObject({ tags: ['posts', 'post:1'], mode: 'max', deliveryId: entry.deliveryId, outcome: 'applied' });
     const last = await lastInvalidationPerTag(db);
     expect(last.find((l) => l.tag === 'post:1')?.mode).toBe('max');
+  });
+
+  it('marks queued invalidations applied when they land, and only pending ones', async () => {
+    const pending = await recordRevalidation(db, { ...delivery(`msg_p_${Date.now()}`), outcome: 'pending' });
+    const failed = await recordRevalidation(db, { ...delivery(`msg_f_${Date.now()}`), outcome: 'failed' });
+    await markLanded(db, [pending.id, failed.id]);
+    const rows = await listRecentRevalidations(db, 10);
+    expect(rows.find((r) => r.id === pending.id)?.outcome).toBe('applied');
+    expect(rows.find((r) => r.id === failed.id)?.outcome).toBe('failed');
+  });
+
+  it('keeps the log bounded: old rows and rows past the limit go, pending ones stay', async () => {
+    const old = await recordRevalidation(db, { ...delivery(`msg_old_${Date.now()}`), outcome: 'applied' });
+    const oldPending = await recordRevalidation(db, { ...delivery(`msg_oldp_${Date.now()}`), outcome: 'pending' });
+    await db.update(revalidations).set({ at: new Date(Date.now() - 31 * 86_400_000) }).where(inArray(revalidations.id, [old.id, oldPending.id]));
+    const recent = await recordRevalidation(db, { ...delivery(`msg_new_${Date.now()}`), outcome: 'applied' });
+    expect(await pruneRevalidations(db, { force: true })).toBeGreaterThanOrEqual(1);
+    const ids = (await listRecentRevalidations(db, RETENTION.rows)).map((r) => r.id);
+    expect(ids).not.toContain(old.id);
+    expect(ids).toContain(oldPending.id);
+    expect(ids).toContain(recent.id);
   });
 });
 
