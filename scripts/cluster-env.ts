@@ -60,6 +60,15 @@ export function startProcess(name: string, command: string, args: string[], env:
   return { name, child, exited, stop };
 }
 
+/** Whether something already listens on `port` (binding to it fails). */
+export function portInUse(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(true));
+    server.listen(port, host, () => server.close(() => resolve(false)));
+  });
+}
+
 /** Waits until `url` answers over HTTP (any status), or fails when `proc` exits first or `timeoutMs` passes. */
 export async function waitForHttp(url: string, proc: Proc, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -280,6 +289,8 @@ export interface Instance {
   /** This instance's copy of the build. */
   distDir: string;
   running(): boolean;
+  /** The current process, if started. */
+  proc(): Proc | undefined;
   /** Starts it (again, after stop(): same port, same copy of the build) and waits until it answers. */
   start(): Promise<void>;
   /** SIGTERM: Next.js stops accepting connections and finishes the requests in flight, then exits. */
@@ -334,6 +345,12 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     b: options.ports?.b ?? (await freePort()),
     lb: options.ports?.lb ?? (options.nginx ? await freePort() : undefined),
   };
+  for (const [name, port] of Object.entries(ports)) {
+    if (port !== undefined && (await portInUse(port, name === 'lb' ? (options.host ?? '127.0.0.1') : '127.0.0.1'))) {
+      // Checked first: otherwise the readiness check could be answered by whatever already listens there.
+      throw new Error(`port ${port} (${name === 'lb' ? 'load balancer' : `instance ${name}`}) is already in use`);
+    }
+  }
   const lbOrigin = options.nginx ? `http://localhost:${ports.lb}` : undefined;
 
   const instances = {} as Record<InstanceName, Instance>;
@@ -359,6 +376,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       url,
       distDir: copy,
       running: () => proc !== undefined && proc.child.exitCode === null && proc.child.signalCode === null,
+      proc: () => proc,
       async start() {
         if (instances[name].running()) return;
         proc = startProcess(name, process.execPath, [NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', String(port)], instanceEnv, log);
