@@ -77,6 +77,11 @@ export class EntryStore {
     log.state(`write-${this.layer}`, 'ok', `storing ${this.layer} entries again`);
   }
 
+  /** What this instance holds in memory now (bytes are the serialised size). */
+  memoryUsage() {
+    return { entries: this.#memory.size, bytes: this.#memory.calculatedSize };
+  }
+
   /** @param {string} key */
   #id(key) {
     // Keys can be long (a 'use cache' key holds the serialised arguments); a hash keeps storage keys short.

@@ -39,9 +39,18 @@ export function getRedis() {
   if (!url) return null;
   const existing = g[KEY];
   if (existing) return existing.client;
+  const client = connectRedis(url);
+  g[KEY] = { client, url };
+  return client;
+}
+
+/**
+ * A connection set up for the cache: fails fast while Redis is away, reconnects by itself, logs state changes once.
+ * @param {string} url
+ */
+export function connectRedis(url) {
   const client = /** @type {CacheRedis} */ (
     new Redis(url, {
-      lazyConnect: false,
       // While disconnected, commands reject at once instead of piling up behind a reconnect.
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
@@ -53,12 +62,11 @@ export function getRedis() {
   );
   client.defineCommand('applyTagOp', { numberOfKeys: 2, lua: APPLY_TAG_OP });
   const where = redactedUrl(url);
-  client.on('ready', () => log.state('redis', 'up', `Redis at ${where} is connected: cache entries and invalidations are shared`));
+  client.on('ready', () => log.state(`redis ${where}`, 'up', `Redis at ${where} is connected: cache entries and invalidations are shared`));
   client.on('error', (error) =>
-    log.state('redis', 'down', `Redis at ${where} is unreachable (${error.message}): serving from this instance's cache; invalidations are kept and retried until Redis is back`),
+    log.state(`redis ${where}`, 'down', `Redis at ${where} is unreachable (${error.message}): serving from this instance's cache; invalidations are kept and retried until Redis is back`),
   );
-  client.on('end', () => log.state('redis', 'down', `Redis connection to ${where} closed`));
-  g[KEY] = { client, url };
+  client.on('end', () => log.state(`redis ${where}`, 'down', `Redis connection to ${where} closed`));
   return client;
 }
 
