@@ -77,6 +77,12 @@ test.describe('sign-in limit', () => {
     // More successes than the per-client limit (4 × 5 failures) allows failures.
     for (let i = 0; i < 4 * LIMIT + 2; i++) expect((await signIn(request, DEMO_PASSWORD)).outcome).toBe('signed in');
     expect((await signIn(request, 'still-wrong-password')).outcome).toBe('wrong');
+
+    // The session records the address the request really came from, not one the client wrote into a header.
+    expect((await signIn(request, DEMO_PASSWORD, { headers: { 'x-forwarded-for': '203.0.113.77' } })).outcome).toBe('signed in');
+    const [latest] = await db()`select s.ip_address from session s join "user" u on u.id = s.user_id
+      where u.email = ${PRIYA} order by s.created_at desc limit 1`;
+    expect(latest.ip_address).toBe('127.0.0.1');
   });
 
   test('a rotated or oversized X-Forwarded-For neither dodges the limit nor breaks the action', async ({ page, request }) => {

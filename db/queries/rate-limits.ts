@@ -42,8 +42,8 @@ export async function refundAttempts(db: Database, keys: string[]): Promise<void
 
 /** Deletes windows that have ended (through the index on expires_at); returns how many. */
 export async function deleteExpiredRateLimits(db: Database): Promise<number> {
-  const deleted = await db.delete(rateLimits).where(lt(rateLimits.expiresAt, sql`now()`)).returning({ key: rateLimits.key });
-  return deleted.length;
+  const result = await db.delete(rateLimits).where(lt(rateLimits.expiresAt, sql`now()`));
+  return result.count;
 }
 
 /** The current count for `key` (0 when none or the window has ended); for tests and diagnostics. */
