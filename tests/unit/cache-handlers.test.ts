@@ -1,7 +1,6 @@
 // The cache handlers' parts against a real Redis (a private redis-server on a free port, started and stopped here, so
 // the shared one is never touched) and real files: the invalidation rule, tag state shared between "instances",
 // invalidations kept while Redis is away, and bounded entry storage.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +10,7 @@ import { connectRedis, type CacheRedis } from '@/cache-handlers/redis.mjs';
 import { expiredSince, mergeTagState, staleSince, tagOp, type TagOp, type TagState } from '@/cache-handlers/tag-state.mjs';
 import { TagStore } from '@/cache-handlers/tag-store.mjs';
 import { freePort } from '@/db/embedded';
+import { RedisServer } from '../support/redis-server';
 
 const YEAR = { expire: 31_536_000 };
 const fold = (ops: TagOp[]) => ops.reduce<TagState | undefined>((state, op) => mergeTagState(state, op), undefined);
@@ -48,39 +48,12 @@ describe('the invalidation rule', () => {
 
 // ── against Redis ──────────────────────────────────────────────────────────────────────────────────────────────
 
-let redisPort: number;
-let redisServer: ChildProcess | null = null;
+let redis: RedisServer;
 const clients: CacheRedis[] = [];
 const dirs: string[] = [];
 
-async function startRedis() {
-  redisServer = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const probe = connectRedis(`redis://127.0.0.1:${redisPort}`);
-  await until(() => probe.status === 'ready');
-  probe.disconnect();
-}
-
-/** Waits for a condition (expect.poll is only allowed inside a test). */
-async function until(condition: () => boolean, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for Redis');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-async function stopRedis() {
-  const server = redisServer;
-  redisServer = null;
-  if (!server || server.exitCode !== null) return;
-  await new Promise((resolve) => {
-    server.once('exit', resolve);
-    server.kill('SIGKILL');
-  });
-}
-
 function client() {
-  const c = connectRedis(`redis://127.0.0.1:${redisPort}`);
+  const c = connectRedis(redis.url);
   clients.push(c);
   return c;
 }
@@ -99,25 +72,25 @@ async function instance(prefix: string, dir = tempDir()) {
 }
 
 beforeAll(async () => {
-  redisPort = await freePort();
-  await startRedis();
+  redis = new RedisServer(await freePort());
+  await redis.start();
 });
 afterEach(async () => {
-  if (!redisServer) await startRedis();
+  await redis.start(); // a test that stopped it leaves the next one a running server
 });
 afterAll(async () => {
   for (const c of clients) c.disconnect();
-  await stopRedis();
+  await redis.stop();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('tag state shared through Redis', () => {
   it('applies the same rule in Redis (Lua) as in the instance (JS)', async () => {
-    const redis = client();
-    await expect.poll(() => redis.status).toBe('ready');
+    const conn = client();
+    await expect.poll(() => conn.status).toBe('ready');
     const ops = [tagOp(['x', 'y'], YEAR, 1_000, 'a'), tagOp(['x'], { expire: 0 }, 3_000, 'c'), tagOp(['x'], undefined, 2_000, 'b'), tagOp(['y'], YEAR, 4_000, 'd')];
-    for (const op of ops) await redis.applyTagOp('rule:tags', 'rule:events', JSON.stringify(op), '0');
-    const stored = await redis.hgetall('rule:tags');
+    for (const op of ops) await conn.applyTagOp('rule:tags', 'rule:events', JSON.stringify(op), '0');
+    const stored = await conn.hgetall('rule:tags');
     expect(JSON.parse(stored.x)).toEqual(fold(ops.filter((op) => op.tags.includes('x'))));
     expect(JSON.parse(stored.y)).toEqual(fold(ops.filter((op) => op.tags.includes('y'))));
   });
@@ -141,18 +114,18 @@ describe('tag state shared through Redis', () => {
   });
 
   it("applies Next's own later call for an invalidation the app already applied only once", async () => {
-    const redis = client();
-    await expect.poll(() => redis.status).toBe('ready');
-    const store = new TagStore({ redis, dir: tempDir(), prefix: 'once' });
+    const conn = client();
+    await expect.poll(() => conn.status).toBe('ready');
+    const store = new TagStore({ redis: conn, dir: tempDir(), prefix: 'once' });
     await store.update(['post:2'], undefined, { expectNext: true });
     const batch = ['post:2', 'post:3'];
     await store.updateFromNext(batch, undefined); // post:2 expected: only post:3 is applied
     await store.updateFromNext(batch, undefined); // the same batch handed to the other handler kind
-    const events = await redis.xrange('once:tag-events', '-', '+');
+    const events = await conn.xrange('once:tag-events', '-', '+');
     expect(events.map(([, fields]) => JSON.parse(fields[1]).tags)).toEqual([['post:2'], ['post:3']]);
     // A second, separate invalidation of post:2 from Next is applied: the expectation was used up.
     await store.updateFromNext(['post:2'], undefined);
-    expect(await redis.xlen('once:tag-events')).toBe(3);
+    expect(await conn.xlen('once:tag-events')).toBe(3);
   });
 
   it('keeps an invalidation made while Redis is away, applies it locally, and delivers it when Redis returns', async () => {
@@ -160,7 +133,7 @@ describe('tag state shared through Redis', () => {
     const a = await instance('outage', dir);
     const landed: string[] = [];
     a.onLanded((ids) => landed.push(...ids));
-    await stopRedis();
+    await redis.stop();
     await expect.poll(() => clients.at(-1)!.status).not.toBe('ready');
     const madeAt = Date.now() - 10;
     const { id, status } = await a.update(['post:9'], { expire: 0 });
@@ -169,7 +142,7 @@ describe('tag state shared through Redis', () => {
     expect(a.queuedIds()).toEqual([id]);
     await a.sync(); // never throws, never waits for an absent Redis
 
-    await startRedis();
+    await redis.start();
     await expect.poll(() => landed, { timeout: 15_000 }).toContain(id);
     const b = await instance('outage');
     await b.sync();
@@ -179,7 +152,7 @@ describe('tag state shared through Redis', () => {
   it('resends after a restart an invalidation that Redis never received', async () => {
     const dir = tempDir();
     const a = await instance('restart', dir);
-    await stopRedis();
+    await redis.stop();
     await expect.poll(() => clients.at(-1)!.status).not.toBe('ready');
     const madeAt = Date.now() - 10;
     expect((await a.update(['post:5'], undefined)).status).toBe('queued');
@@ -187,7 +160,7 @@ describe('tag state shared through Redis', () => {
 
     const restarted = new TagStore({ redis: client(), dir, prefix: 'restart' });
     expect(restarted.isExpired(['post:5'], madeAt)).toBe(true); // from the journal, before Redis is back
-    await startRedis();
+    await redis.start();
     const b = await instance('restart');
     await expect
       .poll(async () => {
@@ -227,13 +200,13 @@ describe('entry storage', () => {
   });
 
   it('bounds Redis to CACHE_MAX_ENTRIES, dropping the oldest written', async () => {
-    const redis = client();
-    await expect.poll(() => redis.status).toBe('ready');
-    const store = new EntryStore<Page>({ layer: 'pages', redis, dir: tempDir(), prefix: 'bounded', memoryBytes: 64 * 1024, maxEntries: 50 });
+    const conn = client();
+    await expect.poll(() => conn.status).toBe('ready');
+    const store = new EntryStore<Page>({ layer: 'pages', redis: conn, dir: tempDir(), prefix: 'bounded', memoryBytes: 64 * 1024, maxEntries: 50 });
     for (let n = 0; n < 300; n++) await store.set(`/posts/invented-${n}`, page(n), 3600);
-    expect(await redis.zcard('bounded:pages:index')).toBe(50);
-    expect((await redis.keys('bounded:pages:*')).length).toBe(51); // 50 entries and the index
-    const fresh = new EntryStore<Page>({ layer: 'pages', redis, dir: tempDir(), prefix: 'bounded', memoryBytes: 64 * 1024, maxEntries: 50 });
+    expect(await conn.zcard('bounded:pages:index')).toBe(50);
+    expect((await conn.keys('bounded:pages:*')).length).toBe(51); // 50 entries and the index
+    const fresh = new EntryStore<Page>({ layer: 'pages', redis: conn, dir: tempDir(), prefix: 'bounded', memoryBytes: 64 * 1024, maxEntries: 50 });
     expect(await fresh.get('/posts/invented-299', always)).toBeDefined();
     expect(await fresh.get('/posts/invented-0', always)).toBeUndefined();
   });

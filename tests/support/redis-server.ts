@@ -1,0 +1,54 @@
+// A private redis-server for tests that stop and start Redis: the shared one on 6379 is never touched.
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+
+/** Resolves once something accepts TCP connections on `port`, or rejects after `timeoutMs`. */
+async function listening(port: number, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => {
+        socket.end();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`redis-server did not listen on ${port} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export class RedisServer {
+  #child: ChildProcess | null = null;
+
+  constructor(readonly port: number) {}
+
+  get url() {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  get running() {
+    return this.#child !== null && this.#child.exitCode === null;
+  }
+
+  /** Starts an empty, memory-only server (as after a crash without persistence). */
+  async start() {
+    if (this.running) return;
+    this.#child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
+    await listening(this.port);
+  }
+
+  /** Kills it at once, as a crash or a network partition would look to the app. */
+  async stop() {
+    const child = this.#child;
+    this.#child = null;
+    if (!child || child.exitCode !== null) return;
+    await new Promise((resolve) => {
+      child.once('exit', resolve);
+      child.kill('SIGKILL');
+    });
+  }
+}
