@@ -26,7 +26,9 @@ const FIELDS: { label: string; value: (p: ConflictSubject) => string; shown: (p:
 ];
 
 // 96 bits per field: a collision would need to be engineered, and would only hide a field from the message.
-const digest = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 16);
+// Line endings are compared as text, not bytes: browsers submit a textarea's newlines as CRLF, so a save that
+// only passed the body through changes its bytes without changing what anyone wrote.
+const digest = (text: string) => createHash('sha256').update(text.replace(/\r\n?/g, '\n')).digest('base64url').slice(0, 16);
 
 /** The fingerprint of a post as a form loads it (or as a save left it), sent back with the next save. */
 export function fingerprint(post: ConflictSubject): string {

@@ -15,6 +15,11 @@ describe('edit conflicts list only what the other writer changed', () => {
     expect(changedSince(fingerprint(loaded), { ...loaded, topicIds: [1, 3] })).toEqual([]);
   });
 
+  it('a body that only went through a browser form (CRLF line endings) is not their change', () => {
+    const body = 'First line\nSecond line\n';
+    expect(changedSince(fingerprint({ ...loaded, body }), { ...loaded, body: body.replaceAll('\n', '\r\n') })).toEqual([]);
+  });
+
   it('every field they changed, with their values', () => {
     const theirs = { ...loaded, body: 'New body', categoryId: 2, categorySlug: 'databases', topicIds: [], topicSlugs: [] };
     expect(changedSince(fingerprint(loaded), theirs)).toEqual([
