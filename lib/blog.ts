@@ -98,8 +98,9 @@ export async function getNavigation() {
   cacheLife('navigation');
   const db = getDb();
   const [categories, authors, topics] = await Promise.all([q.listCategories(db), q.listAuthors(db), q.listTopics(db)]);
-  // The header prints every category's name, so each category's own tag is here too. Topics and authors are
-  // listed for the studio's pickers and static params only; their list tags cover those.
+  // The header prints every category's name, so each category's own tag is here too (room for about 120
+  // categories; validateTags refuses more rather than let Next.js drop some). Topics and authors are listed for
+  // the studio's pickers and static params only; their list tags cover those.
   return tagged({ categories, authors, topics }, [
     tags.content,
     tags.categories,
