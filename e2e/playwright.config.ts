@@ -3,6 +3,8 @@ import { defineConfig } from '@playwright/test';
 // Run through `npm test`, which builds the app, starts `next start` on a fresh database and sets BASE_URL.
 export default defineConfig({
   testDir: '.',
+  // The cluster specs need two instances and their own Redis: `npm test` runs them in a phase of their own.
+  ...(process.env.CLUSTER_DIST_DIR ? { testMatch: 'cluster/**/*.spec.ts' } : { testIgnore: 'cluster/**' }),
   // The tests change shared state (the database, the cache): one at a time keeps each one's view exact.
   workers: 1,
   fullyParallel: false,

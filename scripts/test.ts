@@ -3,12 +3,13 @@
 //   2. for each database — the embedded PostgreSQL, and a real PostgreSQL server (TEST_POSTGRES_URL,
 //      default postgres://postgres@127.0.0.1:5432/postgres) — on a fresh database made for this run:
 //      integration tests of every query, then `next build && next start` and the Playwright suite in Chromium.
-// Options: --db embedded|server|both (default both), --skip-e2e, --skip-empty, and anything after `--` goes to Playwright.
+// Options: --db embedded|server|both (default both), --skip-e2e, --skip-empty, --skip-cluster, and anything after `--` goes to Playwright.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { newSecret, parseSecrets } from '@/lib/webhooks/secrets';
+import { deploymentEnv } from './cluster-env';
 import { appSecrets } from './local-secret';
 import {
   canConnect,
@@ -27,6 +28,7 @@ const { values, positionals } = parseArgs({
     'skip-e2e': { type: 'boolean', default: false },
     // For a quick local run of a few specs: leaves out the empty-deployment build.
     'skip-empty': { type: 'boolean', default: false },
+    'skip-cluster': { type: 'boolean', default: false },
   },
 });
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -36,7 +38,16 @@ const bin = (name: string) => path.resolve('node_modules/.bin', name);
 const reports = mkdtempSync(path.join(os.tmpdir(), 'ntc-reports-'));
 const secrets = appSecrets();
 // Two webhook secrets, as during a rotation: the e2e suite signs with each (the inventory service with the first).
-const baseEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...secrets, REVALIDATE_SECRET: `${secrets.REVALIDATE_SECRET},${newSecret()}` };
+// One deployment id and Server Actions key for every build, so the cluster phase can run two instances of the build
+// the single-instance phase tested. No REDIS_URL: the single-instance suite runs the default, Redis-less setup.
+const baseEnv = {
+  ...process.env,
+  NEXT_TELEMETRY_DISABLED: '1',
+  ...secrets,
+  REVALIDATE_SECRET: `${secrets.REVALIDATE_SECRET},${newSecret()}`,
+  ...deploymentEnv({}),
+  REDIS_URL: '',
+};
 // Several runs may share one checkout (each with its own NTC_TEST_ID): their build directories must not collide.
 const runId = process.env.NTC_TEST_ID ? `-${process.env.NTC_TEST_ID.replace(/\W+/g, '')}` : '';
 const tally = { passed: 0, failed: 0, skipped: 0 };
@@ -157,6 +168,7 @@ async function databaseSuite(make: () => Promise<TestDatabase>, key: string) {
           `http://127.0.0.1:${port}/feed.xml`,
           'next start',
         );
+        let passed: boolean;
         try {
           const out = path.join(reports, `e2e-${key}.json`);
           const code = await run(bin('playwright'), ['test', '-c', 'e2e/playwright.config.ts', ...positionals], {
@@ -166,10 +178,24 @@ async function databaseSuite(make: () => Promise<TestDatabase>, key: string) {
             CHROMIUM_PATH: CHROMIUM,
             PLAYWRIGHT_JSON_OUTPUT_NAME: out,
           });
-          return countPlaywright(out) && code === 0;
+          passed = countPlaywright(out) && code === 0;
         } finally {
           await app.stop();
         }
+        // The same build as two instances sharing a Redis of their own (e2e/cluster/): on one database is enough.
+        if (key === clusterDatabase && !values['skip-cluster']) {
+          console.log(`\n━━ cluster tests (two instances, Redis) on ${db.name} ━━`);
+          const out = path.join(reports, `e2e-cluster-${key}.json`);
+          const code = await run(bin('playwright'), ['test', '-c', 'e2e/playwright.config.ts'], {
+            ...appEnv,
+            CLUSTER_DIST_DIR: env.NEXT_DIST_DIR,
+            INVENTORY_URL: inventory.url,
+            CHROMIUM_PATH: CHROMIUM,
+            PLAYWRIGHT_JSON_OUTPUT_NAME: out,
+          });
+          passed = countPlaywright(out) && code === 0 && passed;
+        }
+        return passed;
       } finally {
         await inventory.stop();
         rmSync(inventoryDir, { recursive: true, force: true });
@@ -180,6 +206,9 @@ async function databaseSuite(make: () => Promise<TestDatabase>, key: string) {
     rmSync(env.NEXT_DIST_DIR, { recursive: true, force: true });
   }
 }
+
+// The cluster phase runs on the real server when there is one (as in CI), otherwise on the embedded database.
+const clusterDatabase = values.db === 'embedded' || !(await canConnect(SERVER_URL)) ? 'embedded' : 'server';
 
 await phase('unit tests', () => vitest('unit', ['tests/unit', 'inventory/test'], baseEnv));
 if (values.db !== 'server') await databaseSuite(embeddedTestDatabase, 'embedded');

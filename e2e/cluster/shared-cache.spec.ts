@@ -1,0 +1,263 @@
+// Two real `next start` instances of one build sharing a real Redis (a private redis-server, so it can be stopped)
+// and the database. Run by `npm test` after the single-instance suite, with CLUSTER_DIST_DIR pointing at the build.
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, request as playwrightRequest, test, type APIRequestContext } from '@playwright/test';
+import { tags } from '../../lib/cache/tags';
+import { freePort } from '../../db/embedded';
+import { NEXT_BIN, startCluster, startProcess, waitForHttp, type Cluster } from '../../scripts/cluster-env';
+import { RedisServer } from '../../tests/support/redis-server';
+import { db } from '../support/db';
+import { expectFreshAtOnce, expectStaleThenFresh } from '../support/freshness';
+import { LENA, signIn } from '../support/studio';
+import { sendWebhook } from '../support/webhook';
+
+// The flood test sets CACHE_MAX_ENTRIES low enough to reach the bound quickly.
+const MAX_ENTRIES = 500;
+const distDir = process.env.CLUSTER_DIST_DIR ?? '';
+let redis: RedisServer;
+let cluster: Cluster;
+let a: APIRequestContext;
+let b: APIRequestContext;
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  if (!distDir) throw new Error('CLUSTER_DIST_DIR is not set: run the cluster tests through `npm test`');
+  redis = new RedisServer(await freePort());
+  await redis.start();
+  cluster = await startCluster({
+    env: { ...process.env, REDIS_URL: redis.url, CACHE_MAX_ENTRIES: String(MAX_ENTRIES) },
+    distDir,
+    log: (line) => {
+      if (/\[cache\]|error|Error/.test(line)) console.log(line);
+    },
+  });
+  a = await playwrightRequest.newContext({ baseURL: cluster.urlA });
+  b = await playwrightRequest.newContext({ baseURL: cluster.urlB });
+});
+
+test.afterAll(async () => {
+  await cluster?.stop();
+  await redis?.stop();
+});
+
+const title = async (context: APIRequestContext, url: string) => {
+  const response = await context.get(url);
+  expect(response.status(), `${url} answered ${response.status()}`).toBe(200);
+  return (await response.text()).match(/<h1[^>]*>([^<]*)<\/h1>/)?.[1] ?? '';
+};
+const rename = async (id: number, to: string) => db()`update posts set title = ${to}, updated_at = now() where id = ${id}`;
+const unique = () => Math.random().toString(36).slice(2, 8);
+/** Loads `url` on `context` until it is a cache hit, so the next request is served from the shared cache. */
+async function warm(context: APIRequestContext, url: string) {
+  await expect.poll(async () => (await context.get(url)).headers()['x-nextjs-cache'], { timeout: 15_000 }).toBe('HIT');
+}
+
+async function post(offset: number) {
+  const [row] = await db()`select id, slug, title from posts where status = 'published'
+    order by published_at desc, id desc offset ${offset} limit 1`;
+  return row as { id: number; slug: string; title: string };
+}
+
+test('a prerendered post: expire on A, and B serves the new title on its first request', async () => {
+  const p = await post(0); // the newest posts are prerendered by next build
+  const url = `/posts/${p.slug}`;
+  await warm(b, url);
+  const renamed = `Cluster expire ${unique()}`;
+  await rename(p.id, renamed);
+  expect(await title(b, url)).toBe(p.title); // behind the app's back: still cached
+
+  const response = await sendWebhook(a, { tags: [tags.post(p.id)], mode: 'expire' });
+  expect(response.status()).toBe(200);
+  expect(await response.json()).toMatchObject({ status: 'applied' });
+  await expectFreshAtOnce(async () => (await title(b, url)) === renamed, 'instance B after expire on A');
+});
+
+test("an on-demand post: 'max' on A, and B serves the old title once, then the new one", async () => {
+  const p = await post(45); // far down the list: rendered on demand, not at build time
+  const url = `/posts/${p.slug}`;
+  await warm(b, url);
+  const renamed = `Cluster max ${unique()}`;
+  await rename(p.id, renamed);
+  expect((await sendWebhook(a, { tags: [tags.post(p.id)], mode: 'max' })).status()).toBe(200);
+  await expectStaleThenFresh(async () => (await title(b, url)) === renamed, "instance B after 'max' on A");
+});
+
+test('feed.xml (a route handler): expire on A, fresh on B at once', async () => {
+  const p = await post(0);
+  await warm(b, '/feed.xml');
+  const renamed = `Cluster feed ${unique()}`;
+  await rename(p.id, renamed);
+  expect((await sendWebhook(a, { tags: [tags.posts], mode: 'expire' })).status()).toBe(200);
+  await expectFreshAtOnce(async () => (await (await b.get('/feed.xml')).text()).includes(renamed), 'feed.xml on B');
+});
+
+test("a catalog product (our description and the inventory service's stock): invalidated on A, fresh on B", async () => {
+  const sku = 'MUG-001';
+  const url = `/catalog/${sku}`;
+  await b.get(url);
+  const description = `Cluster description ${unique()}`;
+  await db()`update products set description = ${description} where sku = ${sku}`;
+  expect((await sendWebhook(a, { tags: [tags.product(sku)], mode: 'expire' })).status()).toBe(200);
+  await expectFreshAtOnce(async () => (await (await b.get(url)).text()).includes(description), 'product description on B');
+
+  const inventory = process.env.INVENTORY_URL;
+  test.skip(!inventory, 'no inventory service in this run');
+  const stock = 100 + Math.floor(Math.random() * 800);
+  // The service's own webhook goes to the single-instance app of the previous phase; we send ours to A.
+  await fetch(`${inventory}/products/${sku}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ stock }) });
+  expect((await sendWebhook(a, { tags: [tags.product(sku), tags.inventory], mode: 'max' })).status()).toBe(200);
+  await expectStaleThenFresh(async () => (await (await b.get(url)).text()).includes(`${stock} in stock`), 'inventory stock on B');
+});
+
+test('a Server Action on A (updateTag and max): B serves the edit at once and the lists after at most one stale view', async ({ browser }) => {
+  const p = await post(1);
+  await warm(b, `/posts/${p.slug}`);
+  await warm(b, '/');
+  const context = await browser.newContext({ baseURL: cluster.urlA });
+  const page = await context.newPage();
+  await signIn(page, LENA);
+  const renamed = `Cluster action ${unique()}`;
+  await page.goto(`/studio/posts/${p.id}`);
+  await page.getByLabel('Title').fill(renamed);
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByTestId('form-message')).toHaveText('Saved.');
+
+  await expectFreshAtOnce(async () => (await title(b, `/posts/${p.slug}`)) === renamed, 'post page on B after updateTag on A');
+  await expectStaleThenFresh(async () => (await (await b.get('/')).text()).includes(renamed), "home page on B after 'max' on A");
+  await context.close();
+});
+
+test('a Server Action posted to B from a page served by A works', async ({ browser }) => {
+  const p = await post(2);
+  const context = await browser.newContext({ baseURL: cluster.urlA });
+  const page = await context.newPage();
+  await signIn(page, LENA);
+  await page.goto(`/studio/posts/${p.id}`);
+  // The form was rendered by A; its POST (the Server Action) goes to B, as a load balancer may send it.
+  const servedBy: string[] = [];
+  await page.route(`${cluster.urlA}/studio/**`, async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    servedBy.push('b');
+    await route.continue({ url: route.request().url().replace(cluster.urlA, cluster.urlB) });
+  });
+  const renamed = `Cluster cross ${unique()}`;
+  await page.getByLabel('Title').fill(renamed);
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByTestId('form-message')).toHaveText('Saved.');
+  expect(servedBy).toContain('b');
+  const [row] = await db()`select title from posts where id = ${p.id}`;
+  expect(row.title).toBe(renamed);
+  await context.close();
+});
+
+test('an instance restarted after an invalidation, before any request, never serves the old content', async () => {
+  const p = await post(3);
+  const url = `/posts/${p.slug}`;
+  await warm(b, url);
+  const renamed = `Cluster restart ${unique()}`;
+  await rename(p.id, renamed);
+  await cluster.instances.b.stop();
+  expect((await sendWebhook(a, { tags: [tags.post(p.id)], mode: 'expire' })).status()).toBe(200);
+  await cluster.instances.b.start();
+  expect(await title(b, url)).toBe(renamed);
+});
+
+test('a restarted instance serves what the shared cache holds: no re-render storm', async () => {
+  const paths = ['/', '/feed.xml', ...(await db()`select slug from posts where status = 'published' order by id limit 20`).map((r) => `/posts/${r.slug}`)];
+  for (const url of paths) await warm(a, url);
+  await cluster.instances.b.stop();
+  await cluster.instances.b.start();
+  const states = [];
+  for (const url of paths) states.push((await b.get(url)).headers()['x-nextjs-cache']);
+  const hits = states.filter((s) => s === 'HIT').length;
+  expect(hits, `first requests after restart: ${states.join(' ')}`).toBe(paths.length);
+});
+
+test('Redis stops mid-run: no errors, and an invalidation made meanwhile reaches B when Redis returns', async () => {
+  const p = await post(4);
+  const url = `/posts/${p.slug}`;
+  await warm(a, url);
+  await warm(b, url);
+  await redis.stop();
+  try {
+    for (const context of [a, b]) {
+      for (const path of [url, '/', '/feed.xml', '/catalog', `/posts/does-not-exist-${unique()}`]) {
+        expect((await context.get(path)).status(), `${path} while Redis is down`).toBeLessThan(500);
+      }
+    }
+    const renamed = `Cluster outage ${unique()}`;
+    await rename(p.id, renamed);
+    const response = await sendWebhook(a, { tags: [tags.post(p.id)], mode: 'expire' });
+    // Accepted and applied here, not yet everywhere: 202 and "pending", in the response and in the log.
+    expect(response.status()).toBe(202);
+    const { id, status } = await response.json();
+    expect(status).toBe('pending');
+    expect((await db()`select outcome from revalidations where delivery_id = ${id}`)[0].outcome).toBe('pending');
+    expect(await title(a, url)).toBe(renamed);
+
+    await redis.start();
+    await expect.poll(() => title(b, url), { timeout: 20_000, message: 'B never got the invalidation made while Redis was down' }).toBe(renamed);
+    await expect.poll(async () => (await db()`select outcome from revalidations where delivery_id = ${id}`)[0].outcome, { timeout: 10_000 }).toBe('applied');
+  } finally {
+    await redis.start();
+  }
+});
+
+test('10,000 invented URLs: shared storage stays within CACHE_MAX_ENTRIES', async () => {
+  test.setTimeout(300_000);
+  const total = 10_000;
+  let next = 0;
+  const worker = async (context: APIRequestContext) => {
+    while (next < total) {
+      const n = next++;
+      const response = await context.get(`/posts/invented-${n}-${unique()}`);
+      expect(response.status()).toBe(404);
+      await response.dispose();
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, (_, i) => worker(i % 2 ? a : b)));
+  const { default: Redis } = await import('ioredis');
+  const conn = new Redis(redis.url);
+  try {
+    for (const layer of ['pages', 'use-cache']) {
+      const keys = await conn.keys(`ntc:${layer}:*`);
+      expect(keys.length, `${layer} entries in Redis`).toBeLessThanOrEqual(MAX_ENTRIES + 1);
+    }
+  } finally {
+    conn.disconnect();
+  }
+});
+
+test('without Redis, one instance restarted after an invalidation never serves the old content', async () => {
+  // The single-instance default: tag state in a journal beside the build.
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ntc-local-'));
+  const copy = path.join(dir, 'build');
+  cpSync(distDir, copy, { recursive: true });
+  const port = await freePort();
+  const env = { ...process.env, NEXT_DIST_DIR: copy, REDIS_URL: '' };
+  const start = async () => {
+    const proc = startProcess('local', process.execPath, [NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', String(port)], env, () => {});
+    await waitForHttp(`http://127.0.0.1:${port}/feed.xml`, proc);
+    return proc;
+  };
+  const local = await playwrightRequest.newContext({ baseURL: `http://127.0.0.1:${port}` });
+  let proc = await start();
+  try {
+    const p = await post(5);
+    const url = `/posts/${p.slug}`;
+    await warm(local, url);
+    const renamed = `Local restart ${unique()}`;
+    await rename(p.id, renamed);
+    expect((await sendWebhook(local, { tags: [tags.post(p.id)], mode: 'expire' })).status()).toBe(200);
+    await proc.stop();
+    proc = await start();
+    expect(await title(local, url)).toBe(renamed);
+  } finally {
+    await proc.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
