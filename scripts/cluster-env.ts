@@ -2,7 +2,7 @@
 // runner starts to test the shared cache across instances. Every instance gets its own copy of the build directory,
 // as separate machines would have: whatever reaches instance B from A must go through the shared store (Redis), never
 // through a file both happen to read.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -11,6 +11,7 @@ import readline from 'node:readline';
 import tls from 'node:tls';
 import { freePort } from '@/db/embedded';
 import { serverActionsKey } from './local-secret';
+import { spawnTied } from './process/supervise';
 
 export const NEXT_BIN = 'node_modules/next/dist/bin/next';
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -25,39 +26,38 @@ const defaultLog: Log = (line) => process.stdout.write(`${line}\n`);
 
 export interface Proc {
   name: string;
-  child: ChildProcess;
+  pid: number;
   /** Resolves with the exit code (128 + n for a signal). */
   exited: Promise<number>;
-  /** Sends `signal`, then SIGKILL after `graceMs`; resolves once the process has exited. */
-  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
+  running(): boolean;
+  /** Sends its stop signal (SIGKILL after its grace period); resolves once it has exited. */
+  stop(): Promise<void>;
 }
 
-/** Starts a process whose output lines are prefixed with its name. */
-export function startProcess(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, log: Log = defaultLog): Proc {
-  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  for (const stream of [child.stdout!, child.stderr!]) {
+/**
+ * Starts a process tied to this one (scripts/process/supervise.ts: its own process group, so a Ctrl-C reaches only
+ * the orchestrator, which stops things in order; stopped by its tether if the orchestrator dies), with its output
+ * lines prefixed by its name.
+ */
+export function startProcess(
+  name: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  log: Log = defaultLog,
+  { stopSignal = 'SIGTERM', graceMs = 15_000 }: { stopSignal?: NodeJS.Signals; graceMs?: number } = {},
+): Proc {
+  const tied = spawnTied(name, command, args, { env, stopSignal, graceMs, output: 'pipe' });
+  for (const stream of [tied.stdout!, tied.stderr!]) {
     readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => log(`[${name}] ${line}`));
   }
-  const exited = new Promise<number>((resolve) => {
-    child.once('error', (error) => {
-      log(`[${name}] ${error.message}`);
-      resolve(127);
-    });
-    child.once('exit', (code, signal) => resolve(code ?? 128 + (signal ? os.constants.signals[signal] : 0)));
-  });
-  const stop = async (signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000) => {
-    if (child.exitCode === null && child.signalCode === null && child.pid) {
-      child.kill(signal);
-      const timer = setTimeout(() => {
-        log(`[${name}] did not stop within ${graceMs / 1000} s of ${signal}: killing it`);
-        child.kill('SIGKILL');
-      }, graceMs);
-      await exited;
-      clearTimeout(timer);
-    }
-    await exited;
+  return {
+    name,
+    pid: tied.pid,
+    exited: tied.exited,
+    running: () => tied.running,
+    stop: async () => void (await tied.stop()),
   };
-  return { name, child, exited, stop };
 }
 
 /** Whether something already listens on `port` (binding to it fails). */
@@ -263,20 +263,20 @@ export async function startNginx({
   const configFile = path.join(dir, 'nginx.conf');
   writeFileSync(configFile, renderNginxConfig({ prefix: dir, listen, upstreams }));
   // -e stderr: without it nginx first tries the system's error log path, before it has read our config.
-  const proc = startProcess('nginx', bin, ['-p', dir, '-c', configFile, '-e', 'stderr'], process.env, log);
+  // SIGQUIT: graceful, nginx finishes the requests it is serving, then exits.
+  const proc = startProcess('nginx', bin, ['-p', dir, '-c', configFile, '-e', 'stderr'], process.env, log, { stopSignal: 'SIGQUIT' });
   const url = host === '0.0.0.0' ? `http://127.0.0.1:${port}` : host === '::' ? `http://[::1]:${port}` : `http://${listen}`;
   try {
     await waitForHttp(url, proc, 15_000);
   } catch (error) {
-    await proc.stop('SIGKILL');
+    await proc.stop();
     throw error;
   }
   return {
     url,
     prefix: dir,
     proc,
-    // SIGQUIT: graceful, nginx finishes the requests it is serving, then exits.
-    stop: () => proc.stop('SIGQUIT', 15_000).finally(() => prefix === undefined && rmSync(dir, { recursive: true, force: true })),
+    stop: () => proc.stop().finally(() => prefix === undefined && rmSync(dir, { recursive: true, force: true })),
   };
 }
 
@@ -375,7 +375,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       port,
       url,
       distDir: copy,
-      running: () => proc !== undefined && proc.child.exitCode === null && proc.child.signalCode === null,
+      running: () => proc?.running() ?? false,
       proc: () => proc,
       async start() {
         if (instances[name].running()) return;
@@ -383,7 +383,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
         await waitForHttp(`${url}${readyPath}`, proc);
       },
       async stop() {
-        await proc?.stop('SIGTERM');
+        await proc?.stop();
       },
     };
   }

@@ -4,10 +4,7 @@
 // one deployment id), starts two `next start` instances of that build on 127.0.0.1:PORT+1 and PORT+2, and nginx
 // (deploy/nginx/cluster.conf.template) on PORT (default 3000) alternating between them.
 // Ctrl-C or SIGTERM stops, in order: nginx, the instances (they finish their requests), the inventory service, the
-// database.
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+// database. Every process it starts is tied to it (scripts/process/supervise.ts): none outlives it, even if it is killed.
 import { createDatabase } from '@/db/client';
 import { EmbeddedDatabaseBusyError, startEmbeddedDatabase } from '@/db/embedded';
 import { runMigrations } from '@/db/migrate';
@@ -27,170 +24,141 @@ import {
   startProcess,
   waitForHttp,
   type Cluster,
-  type Proc,
 } from './cluster-env';
 import { appSecrets } from './local-secret';
+import { Shutdown } from './process/supervise';
 
-// A terminal's Ctrl-C signals every process in its foreground group at once: the database and the instances would
-// all stop together, mid-request. So the real work runs in a process group of its own, and this first process only
-// turns Ctrl-C / SIGTERM into one SIGTERM for it, which then stops everything in order. If this process is killed
-// outright, the IPC channel closes and the worker shuts down in order too: nothing is left running.
-const WORKER = 'NTC_CLUSTER_WORKER';
-if (!process.env[WORKER]) {
-  const worker = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    detached: true,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, [WORKER]: '1' },
-  });
-  let signalled = false;
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.on(signal, () => {
-      if (!signalled) worker.kill('SIGTERM');
-      signalled = true;
-    });
-  }
-  worker.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
-} else {
-  await main();
+// Everything that can be refused is checked before anything is started.
+const port = Number(process.env.PORT ?? 3000);
+// Loopback by default: reachable from the network only if asked (HOST=0.0.0.0). The instances stay on loopback.
+const host = process.env.HOST ?? '127.0.0.1';
+const ports = { lb: port, a: port + 1, b: port + 2 };
+const inventoryPort = Number(process.env.INVENTORY_PORT ?? 4100);
+const redisUrl = process.env.REDIS_URL || DEFAULT_REDIS_URL;
+const distDir = '.next-cluster';
+const say = (line: string) => console.log(`▸ ${line}`);
+function refuse(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+if (!Number.isInteger(port) || port < 1 || port > 65_533) refuse(`PORT must be a port number (got ${process.env.PORT})`);
+await requireRedis(redisUrl).catch((error: Error) => refuse(error.message));
+if (!findNginx()) refuse(NGINX_MISSING);
+const needed: [number, string, string][] = [
+  [ports.lb, host, 'the load balancer'],
+  [ports.a, '127.0.0.1', 'instance a'],
+  [ports.b, '127.0.0.1', 'instance b'],
+  ...(process.env.INVENTORY_API_URL ? [] : [[inventoryPort, '127.0.0.1', 'the inventory service (INVENTORY_PORT)'] as [number, string, string]]),
+];
+for (const [p, h, what] of needed) {
+  if (await portInUse(p, h)) refuse(`Port ${p} is in use (needed for ${what}). Stop what runs there, or choose another PORT.`);
 }
 
-async function main() {
-  const port = Number(process.env.PORT ?? 3000);
-  // Loopback by default: reachable from the network only if asked (HOST=0.0.0.0). The instances stay on loopback.
-  const host = process.env.HOST ?? '127.0.0.1';
-  const ports = { lb: port, a: port + 1, b: port + 2 };
-  const inventoryPort = Number(process.env.INVENTORY_PORT ?? 4100);
-  const redisUrl = process.env.REDIS_URL || DEFAULT_REDIS_URL;
-  const distDir = '.next-cluster';
-  const say = (line: string) => console.log(`▸ ${line}`);
+let exitCode = 0;
+const shutdown = new Shutdown();
+// Stopped in the reverse of the order they are added: nginx, then the instances (they finish their requests), then
+// the build if one runs, the inventory service, the database.
+shutdown.onSignals(
+  () => exitCode,
+  (signal) => say(`${signal}: stopping nginx, the instances (finishing their requests), the inventory service, then the database`),
+);
+async function fail(message: string): Promise<never> {
+  if (!shutdown.started) console.error(message);
+  exitCode = 1;
+  await shutdown.run();
+  process.exit(1);
+}
+/** After a signal, start nothing more: the shutdown in progress exits the process. */
+const unlessStopping = () => (shutdown.started ? new Promise<never>(() => {}) : Promise.resolve());
 
-  const fail = (message: string) => {
-    console.error(message);
-    process.exit(1);
-  };
-  // Everything that can be refused is checked before anything is started.
-  if (!Number.isInteger(port) || port < 1 || port > 65_533) fail(`PORT must be a port number (got ${process.env.PORT})`);
-  try {
-    await requireRedis(redisUrl);
-  } catch (error) {
-    fail((error as Error).message);
-  }
-  if (!findNginx()) fail(NGINX_MISSING);
-  for (const [name, p] of Object.entries(ports)) {
-    if (await portInUse(p, name === 'lb' ? host : '127.0.0.1')) fail(`Port ${p} is in use (needed for ${name === 'lb' ? 'the load balancer' : `instance ${name}`}). Stop what runs there, or choose another PORT.`);
-  }
-
-  let stopping = false;
-  let stopDatabase = async () => {};
-  let inventory: Proc | undefined;
-  let build: Proc | undefined;
-  let cluster: Cluster | undefined;
-  let shuttingDown: Promise<never> | undefined;
-  const shutdown = (code: number) =>
-    (shuttingDown ??= (async () => {
-      stopping = true;
-      if (cluster) say('Stopping nginx, then the instances (they finish the requests in flight)');
-      await build?.stop('SIGTERM');
-      await cluster?.stop();
-      if (inventory) say('Stopping the inventory service');
-      await inventory?.stop('SIGTERM');
-      await stopDatabase();
-      process.exit(code);
-    })());
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(0));
-  // The first process is gone (killed outright): stop everything rather than run on unattended.
-  process.on('disconnect', () => void shutdown(1));
-
-  try {
-    let url = process.env.DATABASE_URL;
-    if (!url) {
-      try {
-        ({ url, stop: stopDatabase } = await startEmbeddedDatabase());
-      } catch (error) {
-        throw new Error(error instanceof EmbeddedDatabaseBusyError ? error.message : `Could not start the embedded database: ${error}`);
-      }
-      say('Embedded PostgreSQL started (data in .data/postgres), shared by both instances');
+try {
+  let url = process.env.DATABASE_URL;
+  if (!url) {
+    try {
+      url = shutdown.add('the embedded database', await startEmbeddedDatabase()).url;
+    } catch (error) {
+      refuse(error instanceof EmbeddedDatabaseBusyError ? error.message : `Could not start the embedded database: ${error}`);
     }
-    say('Applying migrations');
-    await runMigrations(url);
-    const { db, sql } = createDatabase(url, { max: 1 });
-    const seeded = await seed(db, { ifEmpty: true }).finally(() => sql.end());
-    say(seeded ? `Seeded ${seeded} demo posts` : 'Database already has content');
+    say('Embedded PostgreSQL started (data in .data/postgres), shared by both instances');
+  }
+  await unlessStopping();
+  say('Applying migrations');
+  await runMigrations(url);
+  const { db, sql } = createDatabase(url, { max: 1 });
+  const seeded = await seed(db, { ifEmpty: true }).finally(() => sql.end());
+  say(seeded ? `Seeded ${seeded} demo posts` : 'Database already has content');
+  await unlessStopping();
 
-    const secrets = appSecrets();
-    let inventoryUrl = process.env.INVENTORY_API_URL;
-    if (!inventoryUrl) {
-      inventoryUrl = `http://127.0.0.1:${inventoryPort}`;
-      say(`Starting the inventory service on ${inventoryUrl} (data in .data/inventory); it notifies the app through nginx`);
-      inventory = startProcess('inventory', path.resolve('node_modules/.bin/tsx'), ['inventory/server.ts'], {
+  const secrets = appSecrets();
+  let inventoryUrl = process.env.INVENTORY_API_URL;
+  if (!inventoryUrl) {
+    inventoryUrl = `http://127.0.0.1:${inventoryPort}`;
+    say(`Starting the inventory service on ${inventoryUrl} (data in .data/inventory); it notifies the app through nginx`);
+    const inventory = shutdown.add(
+      'the inventory service',
+      startProcess('inventory', process.execPath, ['--import', 'tsx', 'inventory/server.ts'], {
         ...process.env,
         INVENTORY_PORT: String(inventoryPort),
         INVENTORY_WEBHOOK_URL: `http://127.0.0.1:${port}/api/revalidate`,
         INVENTORY_WEBHOOK_SECRET: parseSecrets(secrets.REVALIDATE_SECRET)[0],
-      });
-      await waitForHttp(`${inventoryUrl}/health`, inventory, 30_000);
-    }
-
-    // One key and one deployment id for the build and for every instance.
-    const deployment = deploymentEnv();
-    const appEnv: NodeJS.ProcessEnv = {
-      ...process.env,
-      DATABASE_URL: url,
-      ...secrets,
-      ...deployment,
-      INVENTORY_API_URL: inventoryUrl,
-      REDIS_URL: redisUrl,
-      NEXT_TELEMETRY_DISABLED: '1',
-    };
-    say(`Building once into ${distDir} (deployment ${deployment.NEXT_DEPLOYMENT_ID})`);
-    build = startProcess('build', process.execPath, [NEXT_BIN, 'build'], { ...appEnv, NEXT_DIST_DIR: distDir });
-    const built = await build.exited;
-    build = undefined;
-    if (stopping) return;
-    if (built !== 0) throw new Error(`next build failed (exit code ${built})`);
-    // The build pointed next-env.d.ts at ${distDir}: point it back at .next for editors and tsc (as npm test does).
-    await startProcess('typegen', process.execPath, [NEXT_BIN, 'typegen'], { ...appEnv, NEXT_DIST_DIR: '' }, () => {}).exited;
-    if (stopping) return;
-
-    say(`Starting instances a and b on 127.0.0.1:${ports.a} and :${ports.b}, and nginx on ${host}:${port}`);
-    cluster = await startCluster({ env: appEnv, distDir, ports, nginx: true, host });
-    if (stopping) return;
-    const lb = new URL(cluster.lbUrl!);
-    console.log(
-      [
-        '',
-        `  Load balancer  http://${['127.0.0.1', '0.0.0.0', '::'].includes(host) ? 'localhost' : lb.hostname}:${lb.port}  (nginx, round robin; the x-upstream header names the instance)`,
-        `  Instance a     ${cluster.urlA}`,
-        `  Instance b     ${cluster.urlB}`,
-        `  Redis          ${redactRedisUrl(redisUrl)}`,
-        `  nginx          ${cluster.nginx!.prefix} (config, access.log)`,
-        '',
-        '  Ctrl-C stops nginx, the instances, the inventory service and the database, in that order.',
-        '',
-      ].join('\n'),
+      }),
     );
-
-    // An instance that dies is reported, and nginx sends everything to the other; with none left, or no nginx, stop.
-    const lost = new Set<string>();
-    const running = cluster;
-    for (const name of INSTANCE_NAMES) {
-      void running.instances[name].proc()!.exited.then((code) => {
-        if (stopping) return;
-        lost.add(name);
-        console.error(`▸ Instance ${name} exited (code ${code}); nginx sends its requests to the other.`);
-        if (lost.size === INSTANCE_NAMES.length) {
-          console.error('▸ No instance left: stopping.');
-          void shutdown(1);
-        }
-      });
-    }
-    void running.nginx!.proc.exited.then((code) => {
-      if (stopping) return;
-      console.error(`▸ nginx exited (code ${code}): stopping.`);
-      void shutdown(1);
-    });
-  } catch (error) {
-    if (!stopping) console.error(error instanceof Error ? error.message : error);
-    await shutdown(1);
+    await waitForHttp(`${inventoryUrl}/health`, inventory, 30_000);
   }
+
+  // One Server Actions key and one deployment id, for the build and for every instance.
+  const deployment = deploymentEnv();
+  const appEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: url,
+    ...secrets,
+    ...deployment,
+    INVENTORY_API_URL: inventoryUrl,
+    REDIS_URL: redisUrl,
+    NEXT_TELEMETRY_DISABLED: '1',
+  };
+  say(`Building once into ${distDir} (deployment ${deployment.NEXT_DEPLOYMENT_ID})`);
+  const build = shutdown.add('next build', startProcess('build', process.execPath, [NEXT_BIN, 'build'], { ...appEnv, NEXT_DIST_DIR: distDir }));
+  const built = await build.exited;
+  await unlessStopping();
+  if (built !== 0) await fail(`next build failed (exit code ${built})`);
+  // The build pointed next-env.d.ts at ${distDir}: point it back at .next for editors and tsc (as npm test does).
+  await startProcess('typegen', process.execPath, [NEXT_BIN, 'typegen'], { ...appEnv, NEXT_DIST_DIR: '' }, () => {}).exited;
+  await unlessStopping();
+
+  say(`Starting instances a and b on 127.0.0.1:${ports.a} and :${ports.b}, and nginx on ${host}:${port}`);
+  let cluster: Cluster | undefined;
+  shutdown.add('the instances and nginx', { stop: async () => cluster?.stop() });
+  cluster = await startCluster({ env: appEnv, distDir, ports, nginx: true, host });
+  await unlessStopping();
+  const lb = new URL(cluster.lbUrl!);
+  console.log(
+    [
+      '',
+      `  Load balancer  http://${['127.0.0.1', '0.0.0.0', '::'].includes(host) ? 'localhost' : lb.hostname}:${lb.port}  (nginx, round robin; the x-upstream header names the instance)`,
+      `  Instance a     ${cluster.urlA}`,
+      `  Instance b     ${cluster.urlB}`,
+      `  Redis          ${redactRedisUrl(redisUrl)}`,
+      `  nginx          ${cluster.nginx!.prefix} (config, access.log)`,
+      '',
+      '  Ctrl-C stops nginx, the instances, the inventory service and the database, in that order.',
+      '',
+    ].join('\n'),
+  );
+
+  // An instance that dies is reported, and nginx sends everything to the other; with none left, or no nginx, stop.
+  const lost = new Set<string>();
+  for (const name of INSTANCE_NAMES) {
+    void cluster.instances[name].proc()!.exited.then((code) => {
+      if (shutdown.started) return;
+      lost.add(name);
+      console.error(`▸ Instance ${name} exited (code ${code}); nginx sends its requests to the other.`);
+      if (lost.size === INSTANCE_NAMES.length) void fail('▸ No instance left: stopping.');
+    });
+  }
+  void cluster.nginx!.proc.exited.then((code) => {
+    if (!shutdown.started) void fail(`▸ nginx exited (code ${code}): stopping.`);
+  });
+} catch (error) {
+  await fail(error instanceof Error ? error.message : String(error));
 }

@@ -143,7 +143,8 @@ describe.skipIf(!haveNginx && !process.env.CI)('nginx in front of two instances'
   it('stops, and leaves nothing behind', async () => {
     const { prefix, proc } = nginx;
     await nginx.stop();
-    expect(proc.child.exitCode ?? proc.child.signalCode).not.toBeNull();
+    expect(proc.running()).toBe(false);
+    expect(await proc.exited).toBe(0);
     expect(existsSync(prefix)).toBe(false);
     await expect(fetch(`${origin}/page`)).rejects.toThrow();
   });
