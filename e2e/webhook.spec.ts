@@ -95,7 +95,8 @@ test('the revalidation log on /cache shows webhook and studio invalidations', as
 });
 
 test('too many requests from one client get 429 with Retry-After', async ({ request }) => {
-  // A client address of its own, so the limit does not hold up the other tests' deliveries.
+  // Unsigned requests: they use up only the unverified budget, so the other tests' signed deliveries go on
+  // (e2e/security.spec.ts). The X-Forwarded-For is ignored, as no proxy is trusted.
   const headers = { 'x-forwarded-for': '203.0.113.7', 'content-type': 'application/json' };
   let limited: import('@playwright/test').APIResponse | undefined;
   for (let i = 0; i < 130 && !limited; i++) {
