@@ -1,6 +1,10 @@
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import { DrizzleQueryError } from 'drizzle-orm/errors';
 import postgres from 'postgres';
 import * as schema from './schema';
+import { DatabaseUnavailableError, watchedSocket } from './watchdog';
+
+export { DatabaseUnavailableError };
 
 export type Database = PostgresJsDatabase<typeof schema>;
 
@@ -20,12 +24,100 @@ export function createDatabase(url: string, options: postgres.Options<{}> = {}) 
   return { sql, db: drizzle({ client: sql, schema }) };
 }
 
+/** How long the app waits for the database: `DATABASE_TIMEOUT_MS`, 5 s by default. */
+export function databaseTimeoutMs(): number {
+  const value = Number(process.env.DATABASE_TIMEOUT_MS ?? 5000);
+  return Number.isFinite(value) && value >= 100 ? value : 5000;
+}
+
+/**
+ * Bounds on every wait for the database, so a frozen or unreachable one is a quick, recognisable error (and the
+ * error page says so) rather than a request that hangs. Without them postgres.js waits 30 s to connect and for
+ * ever for a reply.
+ * - statement_timeout: the server cancels a query that runs longer than `timeoutMs`.
+ * - the watchdog socket (db/watchdog.ts): a server that sends nothing for `timeoutMs` + 2 s while a reply is owed
+ *   (frozen: statement_timeout never fires) loses the connection, and its queries fail with DatabaseUnavailableError.
+ * - connect_timeout: a new connection that is not ready in that time fails (the watchdog covers it first).
+ * - backoff: reconnecting waits at most 1 s (postgres.js grows it to 20 s), so the app is back as soon as the
+ *   database is.
+ */
+export function boundedOptions(timeoutMs = databaseTimeoutMs()): postgres.Options<{}> {
+  const replyTimeoutMs = timeoutMs + 2000;
+  return {
+    connect_timeout: Math.ceil(replyTimeoutMs / 1000) + 1,
+    idle_timeout: 60,
+    backoff: (attempt: number) => Math.min(0.05 * 2 ** attempt, 1),
+    connection: { statement_timeout: timeoutMs, idle_in_transaction_session_timeout: timeoutMs * 2 },
+    // Not in postgres.js's types, but a documented option: a function that returns the socket to use.
+    ...({ socket: watchedSocket(replyTimeoutMs) } as object),
+  };
+}
+
+// postgres.js's own connection failures, Node's socket errors, and PostgreSQL's SQLSTATEs for "not now":
+// query_canceled (statement_timeout), admin/crash shutdown, cannot_connect_now, too_many_connections, and the
+// connection exception class 08.
+const UNAVAILABLE_CODES = new Set([
+  'DATABASE_UNAVAILABLE',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_DESTROYED',
+  'CONNECTION_ENDED',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  '57014',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
+
+/** True when `error` (or any error in its `cause` chain, as drizzle wraps driver errors) means "the database is not answering". */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 10; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof DatabaseUnavailableError) return true;
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
+  }
+  return false;
+}
+
+/**
+ * Next.js sends a server error to the browser only as its `digest`. Errors that mean "the database is not
+ * answering" get a digest starting with this prefix, so the error pages (app/error.tsx) can say so and offer to
+ * try again instead of a generic failure. Unique per error, so Next still logs each one.
+ */
+export const DATABASE_UNAVAILABLE_DIGEST = 'DATABASE_UNAVAILABLE';
+
+function digestWhenUnavailable(prototype: object) {
+  const own = new WeakMap<object, string>();
+  Object.defineProperty(prototype, 'digest', {
+    configurable: true,
+    get(this: object) {
+      if (!own.has(this) && isDatabaseUnavailable(this)) own.set(this, `${DATABASE_UNAVAILABLE_DIGEST}:${Math.random().toString(36).slice(2)}`);
+      return own.get(this);
+    },
+    set(this: object, value: string) {
+      own.set(this, value);
+    },
+  });
+}
+// Drizzle wraps every driver error in DrizzleQueryError; postgres.js rejects transactions with its own errors.
+digestWhenUnavailable(DrizzleQueryError.prototype);
+digestWhenUnavailable(DatabaseUnavailableError.prototype);
+
 // One pool per process. Kept on globalThis so `next dev` hot reloads reuse it instead of leaking pools.
 const globalForDb = globalThis as unknown as { __ntcDb?: ReturnType<typeof createDatabase> };
 
 /** The app's database, connected on first use (so importing this module never needs DATABASE_URL). */
 export function getDb(): Database {
-  globalForDb.__ntcDb ??= createDatabase(databaseUrl(), { max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+  globalForDb.__ntcDb ??= createDatabase(databaseUrl(), {
+    max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
+    ...boundedOptions(),
+  });
   return globalForDb.__ntcDb.db;
 }
 
