@@ -2,9 +2,10 @@ import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { DrizzleQueryError } from 'drizzle-orm/errors';
 import postgres from 'postgres';
 import * as schema from './schema';
+import { DATABASE_UNAVAILABLE_DIGEST } from './unavailable';
 import { DatabaseUnavailableError, watchedSocket } from './watchdog';
 
-export { DatabaseUnavailableError };
+export { DATABASE_UNAVAILABLE_DIGEST, DatabaseUnavailableError };
 
 export type Database = PostgresJsDatabase<typeof schema>;
 
@@ -85,13 +86,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
-/**
- * Next.js sends a server error to the browser only as its `digest`. Errors that mean "the database is not
- * answering" get a digest starting with this prefix, so the error pages (app/error.tsx) can say so and offer to
- * try again instead of a generic failure. Unique per error, so Next still logs each one.
- */
-export const DATABASE_UNAVAILABLE_DIGEST = 'DATABASE_UNAVAILABLE';
-
+// Next.js sends a server error to the browser only as its `digest`: errors that mean "the database is not
+// answering" get one the error pages recognise (db/unavailable.ts). Unique per error, so Next still logs each one.
 function digestWhenUnavailable(prototype: object) {
   const own = new WeakMap<object, string>();
   Object.defineProperty(prototype, 'digest', {

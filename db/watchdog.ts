@@ -22,7 +22,7 @@ export class DatabaseUnavailableError extends Error {
 
 /** Counts complete backend/frontend protocol messages of the given types in a byte stream split anyhow. */
 function messageCounter(types: Set<number>, { untypedFirst }: { untypedFirst: boolean }) {
-  let pending = Buffer.alloc(0);
+  let pending: Buffer = Buffer.alloc(0);
   let first = untypedFirst;
   return (chunk: Buffer): number => {
     pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
