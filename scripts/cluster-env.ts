@@ -180,7 +180,7 @@ export function newDeploymentId(): string {
  * What every instance of one deployment must share, at build time AND at run time: the Server Actions key (from the
  * environment, or the local one in .data/) and the deployment id (from NEXT_DEPLOYMENT_ID, or a new one).
  */
-export function deploymentEnv(env: NodeJS.ProcessEnv = process.env) {
+export function deploymentEnv(env: Record<string, string | undefined> = process.env) {
   return {
     NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: checkServerActionsKey(env.NEXT_SERVER_ACTIONS_ENCRYPTION_KEY || serverActionsKey()),
     NEXT_DEPLOYMENT_ID: env.NEXT_DEPLOYMENT_ID || newDeploymentId(),
