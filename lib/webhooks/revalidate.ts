@@ -107,13 +107,8 @@ async function handleDelivery(request: Request): Promise<Response> {
   if (verification === 'bad-timestamp') return unauthorized(401, 'webhook-timestamp is outside the 5 minute tolerance');
   if (verification !== 'ok') return unauthorized(401, 'invalid signature');
 
-  let verified: LimitResult;
-  try {
-    verified = await consumeLimits(getDb(), [{ key: `webhook:${client}`, limit: PER_MINUTE }], 60);
-  } catch (error) {
-    console.error('[revalidate] rate limit unavailable:', error instanceof Error ? error.message : error);
-    return refuse(503, 'database unavailable, retry later', {}, { 'retry-after': '5' });
-  }
+  // A database failure here is answered by handleRevalidateWebhook below (JSON 503, retry).
+  const verified = await consumeLimits(getDb(), [{ key: `webhook:${client}`, limit: PER_MINUTE }], 60);
   if (!verified.ok) return tooMany(verified);
 
   const deliveryId = headers['webhook-id'];
