@@ -1,0 +1,202 @@
+// npm run bench:shared-cache [-- --posts 1000 --duration 10 --connections 50 --invalidations 200 --flood 10000]
+// What the shared cache (cache-handlers/) costs and buys, measured side by side in one run on this machine, on a fresh
+// embedded database and a private redis-server, traffic to 127.0.0.1 only:
+//   1. cache-hit requests/s of one instance: Next's default handlers, ours without Redis, ours with Redis;
+//   2. propagation: from an invalidating webhook on A returning to B serving fresh, p50 / p99 ('expire' and 'max');
+//   3. hit ratio of the first requests to a restarted instance (pages the other instance already cached);
+//   4. storage and memory after a flood of invented URLs, with our bounds and with Next's default handlers.
+import autocannon from 'autocannon';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
+import postgres from 'postgres';
+import { createDatabase } from '@/db/client';
+import { runMigrations } from '@/db/migrate';
+import { seed } from '@/db/seed';
+import { signDelivery, parseSecrets } from '@/lib/webhooks/secrets';
+import { tags } from '@/lib/cache/tags';
+import { RedisServer } from '../tests/support/redis-server';
+import { deploymentEnv, NEXT_BIN, startCluster } from './cluster-env';
+import { appSecrets } from './local-secret';
+import { embeddedTestDatabase, freePort, run, startServer } from './test-env';
+
+const { values } = parseArgs({
+  options: {
+    posts: { type: 'string', default: '1000' },
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '50' },
+    invalidations: { type: 'string', default: '200' },
+    flood: { type: 'string', default: '10000' },
+  },
+});
+// Bounded: a benchmark must stop by itself.
+const duration = Math.min(Number(values.duration), 30);
+const connections = Math.min(Number(values.connections), 200);
+const invalidations = Math.min(Math.max(Number(values.invalidations), 1), 2_000);
+const flood = Math.min(Number(values.flood), 50_000);
+const posts = Math.max(Number(values.posts), 250);
+const MAX_ENTRIES = 2_000;
+
+const results: { section: string; rows: string[][]; header: string[] }[] = [];
+const report = (section: string, header: string[], rows: string[][]) => {
+  results.push({ section, header, rows });
+  console.log(`\n${section}`);
+  for (const row of rows) console.log(`  ${row.join('  ')}`);
+};
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+const rss = (pid: number | undefined) => {
+  if (!pid) return 0;
+  // next start runs the server in a child process: count the whole tree.
+  const pids = [pid, ...execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number)].filter(Boolean);
+  return pids.reduce((sum, p) => {
+    try {
+      return sum + Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+    } catch {
+      return sum;
+    }
+  }, 0);
+};
+const du = (dir: string) => Number(execFileSync('du', ['-sb', dir], { encoding: 'utf8' }).split('\t')[0]);
+
+const database = await embeddedTestDatabase();
+const redis = new RedisServer(await freePort());
+await redis.start();
+const sql = postgres(database.url, { max: 2, onnotice: () => {} });
+const secrets = appSecrets();
+const [secret] = parseSecrets(secrets.REVALIDATE_SECRET);
+const deployment = deploymentEnv({});
+// The webhook's per-client limit would stop the propagation loop; this run is the only client.
+const baseEnv = { ...process.env, ...secrets, ...deployment, DATABASE_URL: database.url, NEXT_TELEMETRY_DISABLED: '1', REDIS_URL: '', REVALIDATE_RATE_LIMIT: '100000' };
+const builds = { ours: '.next-bench-ours', next: '.next-bench-next' };
+
+async function webhook(origin: string, tagList: string[], mode: 'max' | 'expire') {
+  const body = JSON.stringify({ tags: tagList, mode });
+  const response = await fetch(`${origin}/api/revalidate`, { method: 'POST', headers: signDelivery(secret, `msg_${crypto.randomUUID()}`, body), body });
+  if (!response.ok) throw new Error(`webhook answered ${response.status}: ${await response.text()}`);
+}
+
+async function hitThroughput(origin: string, path: string) {
+  for (let i = 0; i < 5; i++) await fetch(`${origin}${path}`).then((r) => r.text());
+  const result = await autocannon({ url: `${origin}${path}`, connections, duration });
+  return [result.requests.average.toFixed(0), `${result.latency.p50} ms`, `${result.latency.p99} ms`, String(result.non2xx + result.errors)];
+}
+
+async function floodInvented(origin: string) {
+  let next = 0;
+  let errors = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < flood) {
+        const response = await fetch(`${origin}/posts/invented-${next++}-bench`);
+        if (response.status !== 404) errors += 1;
+        await response.arrayBuffer();
+      }
+    }),
+  );
+  return { seconds: (performance.now() - started) / 1000, errors };
+}
+
+try {
+  await runMigrations(database.url);
+  const seeding = createDatabase(database.url);
+  await seed(seeding.db, { posts });
+  await seeding.sql.end();
+  const published = await sql<{ id: number; slug: string }[]>`select id, slug from posts where status = 'published' order by id`;
+  const hitPath = `/posts/${published[0].slug}`;
+
+  for (const [name, dir] of Object.entries(builds)) {
+    const env = { ...baseEnv, NEXT_DIST_DIR: dir, NTC_BENCH_NEXT_HANDLERS: name === 'next' ? '1' : '' };
+    if ((await run(process.execPath, [NEXT_BIN, 'build'], env)) !== 0) throw new Error(`next build (${name}) failed`);
+  }
+
+  // 1 and 4: one instance at a time.
+  const throughput: string[][] = [];
+  const storage: string[][] = [];
+  for (const [label, dir, redisUrl] of [
+    ["Next's default handlers", builds.next, ''],
+    ['ours, no Redis', builds.ours, ''],
+    ['ours, Redis', builds.ours, redis.url],
+  ] as const) {
+    const port = await freePort();
+    const env = { ...baseEnv, NEXT_DIST_DIR: dir, REDIS_URL: redisUrl, CACHE_MAX_ENTRIES: String(MAX_ENTRIES), CACHE_KEY_PREFIX: `bench${port}` };
+    const server = await startServer(process.execPath, [NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', String(port)], env, `http://127.0.0.1:${port}/feed.xml`, label);
+    try {
+      const origin = `http://127.0.0.1:${port}`;
+      throughput.push([label, ...(await hitThroughput(origin, hitPath))]);
+      const before = { rss: rss(server.child.pid), disk: du(dir) };
+      const conn = new Redis(redis.url);
+      const redisBefore = Number(/used_memory:(\d+)/.exec(await conn.info('memory'))?.[1]);
+      const { seconds, errors } = await floodInvented(origin);
+      const redisAfter = Number(/used_memory:(\d+)/.exec(await conn.info('memory'))?.[1]);
+      const keys = (await conn.keys(`bench${port}:*`)).length;
+      conn.disconnect();
+      storage.push([
+        label,
+        `${flood} in ${seconds.toFixed(0)} s${errors ? ` (${errors} not 404)` : ''}`,
+        `${mib(before.rss)} → ${mib(rss(server.child.pid))}`,
+        `+${mib(du(dir) - before.disk)}`,
+        redisUrl ? `${keys} keys, +${mib(redisAfter - redisBefore)}` : '—',
+      ]);
+    } finally {
+      await server.stop();
+    }
+  }
+  report(`Cache hit, one instance (${hitPath.slice(0, 40)}…; ${connections} connections, ${duration} s)`, ['handlers', 'req/s', 'p50', 'p99', 'errors'], throughput);
+  report(`After ${flood} invented URLs (CACHE_MAX_ENTRIES=${MAX_ENTRIES}, CACHE_MEMORY_MB default)`, ['handlers', 'flood', 'memory (RSS)', 'build dir on disk', 'Redis'], storage);
+
+  // 2 and 3: two instances sharing the private Redis.
+  const cluster = await startCluster({ env: { ...baseEnv, REDIS_URL: redis.url, CACHE_KEY_PREFIX: 'bench-cluster' }, distDir: builds.ours, log: () => {} });
+  try {
+    const latencies: Record<'expire' | 'max', number[]> = { expire: [], max: [] };
+    const sample = published.slice(0, invalidations);
+    for (const mode of ['expire', 'max'] as const) {
+      for (const [i, p] of sample.entries()) {
+        const url = `${cluster.urlB}/posts/${p.slug}`;
+        await fetch(url).then((r) => r.text());
+        const marker = `Bench ${mode} ${i} ${Date.now()}`;
+        await sql`update posts set title = ${marker} where id = ${p.id}`;
+        await webhook(cluster.urlA, [tags.post(p.id)], mode);
+        const returned = performance.now();
+        for (;;) {
+          if ((await fetch(url).then((r) => r.text())).includes(marker)) break;
+          if (performance.now() - returned > 10_000) throw new Error(`B never served ${marker}`);
+        }
+        latencies[mode].push(performance.now() - returned);
+      }
+    }
+    report(
+      `Propagation: webhook on A returned → B serves the new title (${invalidations} invalidations each)`,
+      ['mode', 'p50', 'p99', 'max'],
+      (['expire', 'max'] as const).map((mode) => {
+        const sorted = latencies[mode].sort((x, y) => x - y);
+        return [mode, ms(percentile(sorted, 50)), ms(percentile(sorted, 99)), ms(sorted.at(-1)!)];
+      }),
+    );
+
+    const paths = published.slice(0, 200).map((p) => `/posts/${p.slug}`);
+    for (const path of paths) await fetch(`${cluster.urlA}${path}`).then((r) => r.text());
+    await cluster.instances.b.stop();
+    await cluster.instances.b.start();
+    let hits = 0;
+    for (const path of paths) if ((await fetch(`${cluster.urlB}${path}`)).headers.get('x-nextjs-cache') === 'HIT') hits += 1;
+    report('Restart: the first 200 requests to a restarted instance (pages instance A had cached)', ['hits', 'ratio'], [[`${hits} / ${paths.length}`, `${((100 * hits) / paths.length).toFixed(1)} %`]]);
+  } finally {
+    await cluster.stop();
+  }
+} finally {
+  await sql.end();
+  await redis.stop();
+  await database.drop();
+  for (const dir of Object.values(builds)) rmSync(dir, { recursive: true, force: true });
+}
+
+console.log(`\n${posts} posts, one run on this machine, 127.0.0.1 only\n`);
+for (const { section, header, rows } of results) {
+  console.log(`${section}\n\n| ${header.join(' | ')} |\n|${header.map(() => ' --- |').join('')}`);
+  for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+  console.log('');
+}
