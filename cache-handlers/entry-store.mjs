@@ -10,7 +10,7 @@ import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { LRUCache } from 'lru-cache';
-import { buildScope, config } from './config.mjs';
+import { buildScope } from './config.mjs';
 import { log } from './log.mjs';
 import { isReady } from './redis.mjs';
 

@@ -49,9 +49,6 @@ function storedTags(value, ctx) {
 }
 
 export default class PageCacheHandler {
-  /** @param {unknown} _options */
-  constructor(_options) {}
-
   /**
    * @param {string} key
    * @param {Context} ctx

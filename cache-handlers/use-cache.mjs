@@ -56,8 +56,8 @@ const handler = {
       // expire 0 marks a dynamic entry that Next regenerates on every read: storing it would be a wasted write.
       if (entry.expire === 0) return;
       const value = Buffer.from(await new Response(entry.value).arrayBuffer());
-      const { value: _stream, ...meta } = entry;
-      await entries.set(cacheKey, { ...meta, value }, entry.expire);
+      const { tags, stale, timestamp, expire, revalidate } = entry;
+      await entries.set(cacheKey, { tags, stale, timestamp, expire, revalidate, value }, expire);
     } catch (error) {
       console.error('[cache] use-cache set failed:', error);
     } finally {
