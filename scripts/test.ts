@@ -1,5 +1,5 @@
 // npm test: the whole suite.
-//   1. unit tests (vitest)
+//   1. unit tests (vitest), and process tests (tests/process: shutdown order, no orphans, one demo per folder)
 //   2. for each database — the embedded PostgreSQL, and a real PostgreSQL server (TEST_POSTGRES_URL,
 //      default postgres://postgres@127.0.0.1:5432/postgres) — on a fresh database made for this run:
 //      integration tests of every query, then `next build && next start` and the Playwright suite in Chromium.
@@ -210,7 +210,7 @@ async function databaseSuite(make: () => Promise<TestDatabase>, key: string) {
 // The cluster phase runs on the real server when there is one (as in CI), otherwise on the embedded database.
 const clusterDatabase = values.db === 'embedded' || !(await canConnect(SERVER_URL)) ? 'embedded' : 'server';
 
-await phase('unit tests', () => vitest('unit', ['tests/unit', 'inventory/test'], baseEnv));
+await phase('unit tests', () => vitest('unit', ['tests/unit', 'tests/process', 'inventory/test'], baseEnv));
 if (values.db !== 'server') await databaseSuite(embeddedTestDatabase, 'embedded');
 if (values.db !== 'embedded') {
   if (await canConnect(SERVER_URL)) {
