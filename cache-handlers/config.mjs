@@ -35,8 +35,9 @@ export const config = {
 
 let buildId = '';
 /**
- * Entries are scoped to the build that rendered them (a page from another build references other JS chunks);
- * tag state is not: an invalidation applies to every build.
+ * Page entries are scoped to the build that rendered them (a page from another build references other JS chunks);
+ * tag state is not: an invalidation applies to every build. Pages are only stored at run time (`next build` writes
+ * its prerendered pages to files of its own), when BUILD_ID exists.
  */
 export function buildScope() {
   if (process.env.NEXT_DEPLOYMENT_ID) return process.env.NEXT_DEPLOYMENT_ID;

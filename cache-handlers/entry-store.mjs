@@ -25,10 +25,12 @@ export class EntryStore {
 
   /**
    * @param {{ layer: string, redis: import('./redis.mjs').CacheRedis | null, dir: string, prefix: string,
-   *   memoryBytes: number, maxEntries: number }} options
+   *   memoryBytes: number, maxEntries: number, perBuild?: boolean }} options
+   *   perBuild: keys are scoped to the build (page keys are plain paths; 'use cache' keys already hold the build id)
    */
-  constructor({ layer, redis, dir, prefix, memoryBytes, maxEntries }) {
+  constructor({ layer, redis, dir, prefix, memoryBytes, maxEntries, perBuild = false }) {
     this.layer = layer;
+    this.perBuild = perBuild;
     this.redis = redis;
     this.dir = path.join(dir, layer);
     this.prefix = `${prefix}:${layer}`;
@@ -85,7 +87,11 @@ export class EntryStore {
   /** @param {string} key */
   #id(key) {
     // Keys can be long (a 'use cache' key holds the serialised arguments); a hash keeps storage keys short.
-    return createHash('sha256').update(buildScope()).update('\0').update(key).digest('base64url');
+    return createHash('sha256')
+      .update(this.perBuild ? buildScope() : '')
+      .update('\0')
+      .update(key)
+      .digest('base64url');
   }
 
   /**

@@ -28,6 +28,8 @@ const entries = new EntryStore({
   prefix: config.prefix,
   memoryBytes: config.memoryBytes,
   maxEntries: config.maxEntries,
+  // A page from another build references that build's scripts: never serve it to this one.
+  perBuild: true,
 });
 
 /**
