@@ -68,6 +68,17 @@ async function fail(message: string): Promise<never> {
   await shutdown.run();
   process.exit(1);
 }
+/** Registers something to stop, saying when it has stopped and how long that took. */
+function stopStep<T extends { stop(): Promise<unknown> }>(name: string, thing: T): T {
+  shutdown.add(name, {
+    stop: async () => {
+      const started = performance.now();
+      await thing.stop();
+      say(`${name[0].toUpperCase()}${name.slice(1)} stopped (${Math.round(performance.now() - started)} ms)`);
+    },
+  });
+  return thing;
+}
 /** After a signal, start nothing more: the shutdown in progress exits the process. */
 const unlessStopping = () => (shutdown.started ? new Promise<never>(() => {}) : Promise.resolve());
 
@@ -75,7 +86,7 @@ try {
   let url = process.env.DATABASE_URL;
   if (!url) {
     try {
-      url = shutdown.add('the embedded database', await startEmbeddedDatabase()).url;
+      url = stopStep('the embedded database', await startEmbeddedDatabase()).url;
     } catch (error) {
       refuse(error instanceof EmbeddedDatabaseBusyError ? error.message : `Could not start the embedded database: ${error}`);
     }
@@ -94,7 +105,7 @@ try {
   if (!inventoryUrl) {
     inventoryUrl = `http://127.0.0.1:${inventoryPort}`;
     say(`Starting the inventory service on ${inventoryUrl} (data in .data/inventory); it notifies the app through nginx`);
-    const inventory = shutdown.add(
+    const inventory = stopStep(
       'the inventory service',
       startProcess('inventory', process.execPath, ['--import', 'tsx', 'inventory/server.ts'], {
         ...process.env,
@@ -128,8 +139,9 @@ try {
 
   say(`Starting instances a and b on 127.0.0.1:${ports.a} and :${ports.b}, and nginx on ${host}:${port}`);
   let cluster: Cluster | undefined;
-  shutdown.add('the instances and nginx', { stop: async () => cluster?.stop() });
-  cluster = await startCluster({ env: appEnv, distDir, ports, nginx: true, host });
+  stopStep('the instances', { stop: async () => cluster?.stop() });
+  stopStep('nginx', { stop: async () => cluster?.nginx?.stop() });
+  cluster = await startCluster({ env: appEnv, distDir, ports, nginx: true, host, keepCopies: true });
   await unlessStopping();
   const lb = new URL(cluster.lbUrl!);
   console.log(
