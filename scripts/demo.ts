@@ -25,6 +25,7 @@ if (!claim.claimed) {
   process.exit(1);
 }
 process.on('exit', () => claim.release());
+claim.update({ distDir: process.env.NEXT_DIST_DIR || '.next' });
 
 let exitCode = 0;
 const shutdown = new Shutdown();

@@ -14,11 +14,12 @@ if (!command) {
   process.exit(2);
 }
 
-// `next build` into the .next a running demo serves would break it (its Server Actions, its pages' chunks).
+// `next build` into the build directory a running demo serves would break it (its Server Actions, its pages' chunks).
 const demo = runningDemo(process.cwd());
-if (demo && command === 'next' && args[0] === 'build' && !process.env.NEXT_DIST_DIR) {
+const distDir = process.env.NEXT_DIST_DIR || '.next';
+if (demo && command === 'next' && args[0] === 'build' && distDir === (demo.distDir ?? '.next')) {
   console.error(
-    `\`npm run demo\` (pid ${demo.pid}) is serving this folder's .next; building into it now would break the running app.\n` +
+    `\`npm run demo\` (pid ${demo.pid}) is serving this folder's ${distDir}; building into it now would break the running app.\n` +
       'Stop the demo first (Ctrl-C in its terminal), or build elsewhere: NEXT_DIST_DIR=.next-other npm run build',
   );
   process.exit(1);

@@ -11,6 +11,8 @@ export interface DemoInfo {
   appUrl?: string;
   databaseUrl?: string;
   inventoryUrl?: string;
+  /** The build directory it serves (NEXT_DIST_DIR, default .next). */
+  distDir?: string;
 }
 
 export const demoLockFile = (folder: string) => path.join(folder, '.data', 'demo.json');
@@ -82,7 +84,7 @@ export function secondDemoMessage(running: DemoInfo): string {
   const lines = [
     `\`npm run demo\` is already running in this folder (pid ${running.pid})` +
       (running.appUrl ? `, serving ${running.appUrl}.` : ', still starting.'),
-    'A second one here would rebuild .next under it (breaking the Server Actions of its open pages) and start a',
+    `A second one here would rebuild ${running.distDir ?? '.next'} under it (breaking the Server Actions of its open pages) and start a`,
     'second inventory service on the same data, so this one stops.',
     running.appUrl ? `• To use the demo, open ${running.appUrl}.` : '• To use the demo, wait for it to print "Serving on …".',
     `• To restart it, stop it first (Ctrl-C in its terminal, or \`kill ${running.pid}\`), then run \`npm run demo\` again.`,
