@@ -74,7 +74,7 @@ function stopStep<T extends { stop(): Promise<unknown> }>(name: string, thing: T
     stop: async () => {
       const started = performance.now();
       await thing.stop();
-      say(`${name[0].toUpperCase()}${name.slice(1)} stopped (${Math.round(performance.now() - started)} ms)`);
+      say(`Stopped ${name} (${Math.round(performance.now() - started)} ms)`);
     },
   });
   return thing;
