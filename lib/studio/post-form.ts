@@ -36,6 +36,13 @@ const CONTROL_MESSAGE = 'Remove the control characters (invisible characters suc
 export const singleLine = () => z.string().refine((s) => !CONTROL_SINGLE_LINE.test(s), CONTROL_MESSAGE);
 export const multiLine = () => z.string().refine((s) => !CONTROL_MULTI_LINE.test(s), CONTROL_MESSAGE);
 
+/**
+ * Browsers send a textarea's line breaks as CRLF, while the textarea itself (and the form's live character count)
+ * has LF: stored as LF, a body that the form counts as within the limit is within it here too.
+ */
+export const withLf = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' ? v.replace(/\r\n?/g, '\n') : v), schema);
+
 export const postFormSchema = z
   .object({
     title: singleLine().trim().min(1, 'Give the post a title.').max(TITLE_MAX_LENGTH, `Keep the title under ${TITLE_MAX_LENGTH} characters.`),
@@ -44,11 +51,13 @@ export const postFormSchema = z
       .toLowerCase()
       .max(SLUG_MAX_LENGTH.post, `Keep the slug under ${SLUG_MAX_LENGTH.post} characters.`)
       .refine((s) => s === '' || SLUG_PATTERN.test(s), 'Use lowercase letters, digits and single hyphens (for example my-first-post).'),
-    excerpt: multiLine().trim().max(EXCERPT_MAX_LENGTH, `Keep the excerpt under ${EXCERPT_MAX_LENGTH} characters.`),
-    body: multiLine()
-      .trim()
-      .min(1, 'Write something in the body.')
-      .max(BODY_MAX_LENGTH, `The body is over ${BODY_MAX_LENGTH.toLocaleString('en')} characters.`),
+    excerpt: withLf(multiLine().trim().max(EXCERPT_MAX_LENGTH, `Keep the excerpt under ${EXCERPT_MAX_LENGTH} characters.`)),
+    body: withLf(
+      multiLine()
+        .trim()
+        .min(1, 'Write something in the body.')
+        .max(BODY_MAX_LENGTH, `The body is over ${BODY_MAX_LENGTH.toLocaleString('en')} characters.`),
+    ),
     categoryId: dbInt('Choose a category.'),
     topicIds: z.array(dbInt('Choose topics from the list.')).max(10, 'Choose at most 10 topics.'),
   })
@@ -106,5 +115,5 @@ export function parseRowAction(formData: FormData, { withStatus = false } = {}):
 
 export const profileSchema = z.object({
   name: singleLine().trim().min(1, 'Give a display name.').max(200, 'Keep the name under 200 characters.'),
-  bio: multiLine().trim().max(1000, 'Keep the bio under 1,000 characters.'),
+  bio: withLf(multiLine().trim().max(1000, 'Keep the bio under 1,000 characters.')),
 });

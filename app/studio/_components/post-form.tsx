@@ -30,13 +30,19 @@ export function PostForm({
   categories,
   topics,
   notice,
+  result,
 }: {
   initial: PostFormInitial;
   categories: { id: number; name: string }[];
   topics: { id: number; name: string }[];
   notice?: string;
+  /** The result of a save posted without JavaScript, rendered by the server (lib/form-result.ts). */
+  result?: PostFormState;
 }) {
-  const [state, action] = useActionState<PostFormState, FormData>(savePost, { status: 'idle', version: initial.version, base: initial.base });
+  const [state, action] = useActionState<PostFormState, FormData>(
+    savePost,
+    result ?? { status: 'idle', version: initial.version, base: initial.base },
+  );
   const fields = { ...initial, ...(state.fields as Partial<PostFormInitial> | undefined) };
   const errors = state.fieldErrors ?? {};
   const slugRef = useRef<HTMLInputElement>(null);
