@@ -5,7 +5,7 @@ import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { z } from 'zod';
 import { invalidateAndRecord } from '@/lib/cache/invalidate';
 import { isKnownTag, MAX_TAG_LENGTH } from '@/lib/cache/tags';
-import { getDb } from '@/db/client';
+import { getDb, isDatabaseUnavailable } from '@/db/client';
 import { clientAddress, clientLimitKey } from '@/lib/client-address';
 import { consumeLimits, createRateLimiter, type LimitResult } from '@/lib/rate-limit';
 import { parseSecrets, WebhookConfigError } from './secrets';
@@ -143,9 +143,13 @@ export async function handleRevalidateWebhook(request: Request): Promise<Respons
   try {
     return await handleDelivery(request);
   } catch (error) {
-    console.error('[revalidate] delivery failed:', error);
     // Nothing was confirmed: the sender retries the same delivery, which is then acted on again.
-    return refuse(503, 'the invalidation could not be recorded; retry later', {}, { 'retry-after': '5' });
+    if (isDatabaseUnavailable(error)) {
+      console.error('[revalidate] database unavailable:', error instanceof Error ? error.message : error);
+      return refuse(503, 'database unavailable, retry later', {}, { 'retry-after': '5' });
+    }
+    console.error('[revalidate] delivery failed:', error);
+    return refuse(500, 'the invalidation could not be recorded; retry later');
   }
 }
 
