@@ -1,13 +1,34 @@
 import { getSessionCookie } from 'better-auth/cookies';
 import { NextResponse, type NextRequest } from 'next/server';
+import { newRequestId, REQUEST_ID_HEADER } from '@/lib/form-result';
+import { safeNext } from '@/lib/safe-next';
+import { studioPostAccess } from '@/lib/studio/access';
 
-// A fast redirect for visitors without a session cookie. It is NOT the authorization check: every studio
-// page and Server Action verifies the session and the permission itself (lib/studio/session.ts).
-export function proxy(request: NextRequest) {
-  if (getSessionCookie(request)) return NextResponse.next();
-  const signIn = new URL('/sign-in', request.url);
-  signIn.searchParams.set('next', request.nextUrl.pathname);
-  return NextResponse.redirect(signIn);
+// Before the sign-in page and the studio render:
+// - visitors without a session cookie are sent to sign in (a fast redirect, NOT the authorization check: every
+//   studio page and Server Action verifies the session and the permission itself, lib/studio/session.ts);
+// - a form post gets a request id, so a Server Action can hand its result to the page rendered after it when the
+//   form was sent without JavaScript (lib/form-result.ts);
+// - a studio post page that will say "not found" or "not yours" is rewritten to a page prerendered as 404 or 403,
+//   since with Cache Components the page's own check runs after the shell's 200 was sent.
+export async function proxy(request: NextRequest) {
+  const { pathname, search } = request.nextUrl;
+  if (pathname !== '/sign-in' && !getSessionCookie(request)) {
+    const signIn = new URL('/sign-in', request.url);
+    signIn.searchParams.set('next', safeNext(`${pathname}${search}`));
+    return NextResponse.redirect(signIn);
+  }
+  if (request.method === 'POST') {
+    const requestHeaders = new Headers(request.headers);
+    requestHeaders.set(REQUEST_ID_HEADER, newRequestId()); // replaces any value the client sent
+    return NextResponse.next({ request: { headers: requestHeaders } });
+  }
+  // Page loads only: client navigations (RSC requests) render the page's own answer.
+  if (request.method !== 'GET' || request.headers.has('rsc')) return NextResponse.next();
+  const access = await studioPostAccess(pathname, request.headers);
+  if (access === 'ok') return NextResponse.next();
+  // The address bar keeps the URL; the page shown is inside the studio layout, with its navigation.
+  return NextResponse.rewrite(new URL(access === 'not-found' ? '/studio/missing' : '/studio/not-yours', request.url));
 }
 
-export const config = { matcher: ['/studio', '/studio/:path*'] };
+export const config = { matcher: ['/sign-in', '/studio', '/studio/:path*'] };

@@ -20,22 +20,26 @@ test('a reader browses home → post → category → author → topic', async (
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
   await expect(page.getByTestId('post-body').locator('h2').first()).toBeVisible(); // Markdown rendered
 
-  const category = (await page.locator('article header a[href^="/categories/"]').textContent())!;
-  await page.locator('article header a[href^="/categories/"]').click();
+  // Client-side navigations from here on: Next keeps the pages already visited mounted but hidden (React Activity),
+  // so CSS and test-id locators are narrowed to what is visible (role locators skip hidden elements themselves).
+  const categoryLink = page.locator('article header a[href^="/categories/"]').filter({ visible: true });
+  const category = (await categoryLink.textContent())!;
+  await categoryLink.click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(category);
   await expect(page.getByTestId('post-list').getByRole('link', { name: title })).toBeVisible();
 
-  await page.getByTestId('post-list').getByRole('link', { name: title }).click();
-  const author = (await page.locator('article header a[href^="/authors/"]').textContent())!;
-  await page.locator('article header a[href^="/authors/"]').click();
+  await page.getByTestId('post-list').filter({ visible: true }).getByRole('link', { name: title }).click();
+  const authorLink = page.locator('article header a[href^="/authors/"]').filter({ visible: true });
+  const author = (await authorLink.textContent())!;
+  await authorLink.click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(author);
 
-  await page.getByTestId('post-list').getByRole('heading', { level: 2 }).first().getByRole('link').click();
+  await page.getByTestId('post-list').filter({ visible: true }).getByRole('heading', { level: 2 }).first().getByRole('link').click();
   const topic = page.getByRole('list', { name: 'Topics' }).getByRole('link').first();
   const topicName = (await topic.textContent())!;
   await topic.click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(topicName);
-  await expect(page.getByTestId('post-list').getByRole('listitem').first()).toBeVisible();
+  await expect(page.getByTestId('post-list').filter({ visible: true }).getByRole('listitem').first()).toBeVisible();
 });
 
 test('older posts are reachable page by page, and a forged cursor is a 404', async ({ page }) => {
@@ -43,7 +47,7 @@ test('older posts are reachable page by page, and a forged cursor is a 404', asy
   const firstPage = await page.getByTestId('post-list').getByRole('heading', { level: 2 }).allTextContents();
   await page.getByRole('link', { name: 'Older posts →' }).click();
   await expect(page).toHaveURL(/\/archive\/\d+-\d+$/);
-  const secondPage = await page.getByTestId('post-list').getByRole('heading', { level: 2 }).allTextContents();
+  const secondPage = await page.getByTestId('post-list').filter({ visible: true }).getByRole('heading', { level: 2 }).allTextContents();
   expect(secondPage.length).toBeGreaterThan(0);
   expect(secondPage.filter((t) => firstPage.includes(t))).toEqual([]);
 

@@ -1,10 +1,14 @@
 import { expect, test } from '@playwright/test';
 import { db } from './support/db';
 import { expectStaleThenFresh } from './support/freshness';
-import { ADA, fillPost, LENA, MATEO, signedInPage, signIn } from './support/studio';
+import { formFields, postForm, serverRenderedPage } from './support/forms';
+import { ADA, fillPost, LENA, MATEO, signedInPage, signIn, signInFrom } from './support/studio';
 
 const unique = () => Math.random().toString(36).slice(2, 8);
 const heading = (page: import('@playwright/test').Page) => page.getByRole('heading', { level: 1 });
+// Next keeps pages visited in this tab mounted but hidden (React Activity) after a client-side navigation (a link,
+// or a Server Action's redirect): locate what is visible. Role locators skip hidden elements by themselves.
+const shown = (locator: import('@playwright/test').Locator) => locator.filter({ visible: true });
 
 test.describe('signing in', () => {
   test('wrong credentials get one message that does not reveal whether the email exists', async ({ page }) => {
@@ -57,7 +61,7 @@ test('an author creates a draft, publishes it, edits it, unpublishes and deletes
   await expect(page.getByTestId('preview').locator('h2')).toHaveText('Hello'); // live preview
   await page.getByRole('button', { name: 'Save draft' }).click();
   await expect(page.getByRole('status')).toHaveText('Draft created.');
-  const slug = await page.getByLabel('URL slug').inputValue();
+  const slug = await shown(page.getByLabel('URL slug')).inputValue();
 
   // A draft is not public.
   expect((await reader.goto(`/posts/${slug}`))?.status()).toBe(404);
@@ -65,7 +69,7 @@ test('an author creates a draft, publishes it, edits it, unpublishes and deletes
   await expect(page.getByTestId('studio-posts').getByRole('row', { name: new RegExp(title) })).toContainText('Draft');
 
   // Publish from the list: the reader sees it at once (its 404 was invalidated with updateTag).
-  await page.getByTestId('studio-posts').getByRole('row', { name: new RegExp(title) }).getByRole('button', { name: 'Publish' }).click();
+  await shown(page.getByTestId('studio-posts')).getByRole('row', { name: new RegExp(title) }).getByRole('button', { name: 'Publish' }).click();
   await expect(page.getByRole('status')).toContainText('is published');
   expect((await reader.goto(`/posts/${slug}`))?.status()).toBe(200);
   await expect(heading(reader)).toHaveText(title);
@@ -75,10 +79,10 @@ test('an author creates a draft, publishes it, edits it, unpublishes and deletes
   }, { intervals: [300, 500, 1000] }).toBe(1);
 
   // Edit: the author's first load of the page shows the change.
-  await page.getByTestId('studio-posts').getByRole('link', { name: title }).click();
-  await page.getByLabel('Title').fill(`${title} (revised)`);
+  await shown(page.getByTestId('studio-posts')).getByRole('link', { name: title }).click();
+  await shown(page.getByLabel('Title')).fill(`${title} (revised)`);
   await page.getByRole('button', { name: 'Save', exact: true }).click();
-  await expect(page.getByTestId('form-message')).toHaveText('Saved.');
+  await expect(shown(page.getByTestId('form-message'))).toHaveText('Saved.');
   await page.goto(`/posts/${slug}`);
   await expect(heading(page)).toHaveText(`${title} (revised)`);
 
@@ -93,11 +97,11 @@ test('an author creates a draft, publishes it, edits it, unpublishes and deletes
   }, { intervals: [300, 500, 1000] }).toBe(0);
 
   // Delete, after a confirmation page.
-  await page.getByTestId('studio-posts').getByRole('row', { name: /revised/ }).getByRole('link', { name: 'Delete' }).click();
+  await shown(page.getByTestId('studio-posts')).getByRole('row', { name: /revised/ }).getByRole('link', { name: 'Delete' }).click();
   await expect(heading(page)).toContainText('Delete');
   await page.getByRole('button', { name: 'Delete permanently' }).click();
   await expect(page.getByRole('status')).toContainText('was deleted');
-  await expect(page.getByTestId('studio-posts').getByRole('row', { name: /revised/ })).toHaveCount(0);
+  await expect(shown(page.getByTestId('studio-posts')).getByRole('row', { name: /revised/ })).toHaveCount(0);
   expect(await db()`select 1 from posts where slug = ${slug}`).toHaveLength(0);
 });
 
@@ -202,7 +206,7 @@ test('Markdown with a script or a javascript: link stays inert on the public pag
   });
   await page.getByRole('button', { name: 'Publish' }).click();
   await expect(page.getByRole('status')).toHaveText('Post created and published.');
-  const slug = await page.getByLabel('URL slug').inputValue();
+  const slug = await shown(page.getByLabel('URL slug')).inputValue();
 
   const reader = await (await browser.newContext()).newPage();
   await reader.goto(`/posts/${slug}`);
@@ -216,56 +220,108 @@ test('Markdown with a script or a javascript: link stays inert on the public pag
 });
 
 test.describe('permissions are enforced on the server', () => {
-  async function actionField(page: import('@playwright/test').Page) {
+  // Each Server Action is sent by hand with the fields of its own form (taken from a server-rendered page, so the
+  // `$ACTION_…` fields name that action and no other), with ids replaced: the action's own check must refuse it.
+  const rowStatus = (id: number) => db()`select status, version, title from posts where id = ${id}`.then((r) => r[0]);
+  const priyaPost = () => db()`select p.id, p.version, p.status, p.title from posts p join authors a on a.id = p.author_id
+    where a.slug = 'priya-raman' and p.status = 'published' order by p.id limit 1`.then((r) => r[0]);
+  const adaPost = () => db()`select p.id, p.version, p.status, p.title from posts p join authors a on a.id = p.author_id
+    where a.slug = 'ada-okafor' and p.status = 'published' order by p.id limit 1`.then((r) => r[0]);
+  const authorRow = (slug: string) => db()`select name, bio from authors where slug = ${slug}`.then((r) => r[0]);
+
+  /** Ada's own forms, as the server renders them for her: the list's publish form, delete, edit, profile. */
+  async function adaForms(browser: import('@playwright/test').Browser) {
+    const ada = await signedInPage(browser, ADA);
+    const page = await serverRenderedPage(browser, ada.context());
+    const mine = await adaPost();
     await page.goto('/studio');
-    return (await page.locator('form input[name^="$ACTION_ID_"]').first().getAttribute('name'))!;
+    const statusForm = await formFields(page.getByTestId('studio-posts').locator('form', { has: page.locator('input[name="status"]') }).first());
+    await page.goto(`/studio/posts/${mine.id}/delete`);
+    const deleteForm = await formFields(page.locator('form', { has: page.getByRole('button', { name: 'Delete permanently' }) }));
+    await page.goto(`/studio/posts/${mine.id}`);
+    const editForm = await formFields(page.locator('form', { has: page.getByLabel('Title') }));
+    await page.goto('/studio/profile');
+    const profileForm = await formFields(page.locator('form', { has: page.getByLabel('Display name') }));
+    return { ada, mine, statusForm, deleteForm, editForm, profileForm };
   }
 
-  test("an author cannot open someone else's post, nor change it with a hand-made request", async ({ browser }) => {
-    const [other] = await db()`select p.id, p.version, p.status from posts p join authors a on a.id = p.author_id
-      where a.slug = 'priya-raman' and p.status = 'published' limit 1`;
-    const page = await signedInPage(browser, ADA);
-    await page.goto(`/studio/posts/${other.id}`);
-    await expect(page.locator('main').getByRole('alert')).toContainText('Authors can only edit their own posts');
+  test("an author's session cannot change another author's post through any action", async ({ browser }) => {
+    const { ada, mine, statusForm, deleteForm, editForm, profileForm } = await adaForms(browser);
+    const other = await priyaPost();
+    const ids = { id: String(other.id), version: String(other.version) };
 
-    // The publish/unpublish action, called directly with Ada's valid session, for Priya's post.
-    const field = await actionField(page);
-    const response = await page.request.post('/studio', {
-      headers: { origin: new URL(page.url()).origin },
-      multipart: { [field]: '', id: String(other.id), version: String(other.version), status: 'draft' },
-      maxRedirects: 0,
+    // The page itself: a 403 "not your post", inside the studio.
+    expect((await ada.goto(`/studio/posts/${other.id}`))?.status()).toBe(403);
+
+    const unpublish = await postForm(ada.request, '/studio', statusForm, { ...ids, status: 'draft' });
+    expect(unpublish.status()).toBe(303);
+    expect(unpublish.headers().location).toContain('error=forbidden');
+
+    const remove = await postForm(ada.request, `/studio/posts/${mine.id}/delete`, deleteForm, ids);
+    expect(remove.status()).toBe(303);
+    expect(remove.headers().location).toContain('error=forbidden');
+
+    const save = await postForm(ada.request, `/studio/posts/${mine.id}`, editForm, { ...ids, title: 'Taken over by Ada', intent: 'save' });
+    expect(save.status()).toBe(200);
+    expect(await save.text()).toContain('You can only change your own posts.');
+
+    expect(await rowStatus(other.id)).toEqual({ status: other.status, version: other.version, title: other.title });
+
+    // The profile action has no id to replace: it takes the author from the session, whatever the form says.
+    const priyaBefore = await authorRow('priya-raman');
+    const adaBefore = await authorRow('ada-okafor');
+    const profile = await postForm(ada.request, '/studio/profile', profileForm, {
+      authorId: String((await db()`select id from authors where slug = 'priya-raman'`)[0].id),
+      author_id: 'priya-raman',
+      name: adaBefore.name,
+      bio: adaBefore.bio,
     });
-    expect(response.status()).toBeLessThan(500);
-    const [after] = await db()`select status, version from posts where id = ${other.id}`;
-    expect(after).toEqual({ status: 'published', version: other.version });
+    expect(profile.status()).toBe(200);
+    expect(await authorRow('priya-raman')).toEqual(priyaBefore);
+    expect(await authorRow('ada-okafor')).toEqual(adaBefore);
   });
 
-  test('a direct call without a session changes nothing', async ({ browser, request }) => {
-    const page = await signedInPage(browser, ADA);
-    const field = await actionField(page);
-    const [mine] = await db()`select p.id, p.version from posts p join authors a on a.id = p.author_id
-      where a.slug = 'ada-okafor' and p.status = 'published' limit 1`;
-    const response = await request.post('/studio', {
-      headers: { origin: new URL(page.url()).origin },
-      multipart: { [field]: '', id: String(mine.id), version: String(mine.version), status: 'draft' },
-      maxRedirects: 0,
+  test('without a valid session every action refuses, though proxy.ts lets the request through', async ({ browser, playwright }) => {
+    const { mine, statusForm, deleteForm, editForm, profileForm } = await adaForms(browser);
+    // proxy.ts only looks for a session cookie, so a forged one gets every request past it to the action itself:
+    // only the action's own session check stands in the way (without it, the action fails on the missing user).
+    const forged = await playwright.request.newContext({
+      baseURL: process.env.BASE_URL,
+      extraHTTPHeaders: { cookie: 'better-auth.session_token=forged.c2lnbmF0dXJl' },
     });
-    expect(response.status()).toBeLessThan(500);
-    expect((await db()`select status from posts where id = ${mine.id}`)[0].status).toBe('published');
+    const ids = { id: String(mine.id), version: String(mine.version) };
+    const adaBefore = await authorRow('ada-okafor');
+
+    const unpublish = await postForm(forged, '/studio', statusForm, { ...ids, status: 'draft' });
+    expect(unpublish.status()).toBe(303);
+    expect(unpublish.headers().location).toMatch(/^\/sign-in/);
+
+    const remove = await postForm(forged, `/studio/posts/${mine.id}/delete`, deleteForm, ids);
+    expect(remove.status()).toBe(303);
+    expect(remove.headers().location).toMatch(/^\/sign-in/);
+
+    // These return their refusal as form state; the page rendered after them sends the visitor to sign in.
+    const save = await postForm(forged, `/studio/posts/${mine.id}`, editForm, { ...ids, title: 'Written by nobody', intent: 'save' });
+    expect(save.status()).toBeLessThan(500);
+    const profile = await postForm(forged, '/studio/profile', profileForm, { name: 'Renamed by nobody', bio: '' });
+    expect(profile.status()).toBeLessThan(500);
+
+    expect(await rowStatus(mine.id)).toEqual({ status: mine.status, version: mine.version, title: mine.title });
+    expect(await authorRow('ada-okafor')).toEqual(adaBefore);
+    await forged.dispose();
   });
 
   test('a cross-origin post to a Server Action is refused, even with a valid session', async ({ browser }) => {
-    const page = await signedInPage(browser, ADA);
-    const field = await actionField(page);
-    const [mine] = await db()`select p.id, p.version from posts p join authors a on a.id = p.author_id
-      where a.slug = 'ada-okafor' and p.status = 'published' limit 1`;
-    const response = await page.request.post('/studio', {
+    const { ada, mine, statusForm } = await adaForms(browser);
+    const body = new FormData();
+    for (const [name, value] of statusForm) body.append(name, name === 'status' ? 'draft' : value);
+    const response = await ada.request.post('/studio', {
       headers: { origin: 'https://evil.example' },
-      multipart: { [field]: '', id: String(mine.id), version: String(mine.version), status: 'draft' },
+      multipart: body,
       maxRedirects: 0,
     });
     expect(response.status()).toBeGreaterThanOrEqual(400);
-    expect((await db()`select status from posts where id = ${mine.id}`)[0].status).toBe('published');
+    expect((await rowStatus(mine.id)).status).toBe('published');
   });
 });
 
@@ -285,6 +341,84 @@ test.describe('without JavaScript', () => {
     const slug = await page.getByLabel('URL slug').inputValue();
     await page.goto(`/posts/${slug}`);
     await expect(heading(page)).toHaveText(title);
+  });
+
+  test('a wrong password shows the message and keeps the email', async ({ page }) => {
+    await page.goto('/sign-in');
+    await page.getByLabel('Email').fill(LENA);
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.locator('main').getByRole('alert')).toHaveText('Wrong email or password.');
+    await expect(page.getByLabel('Email')).toHaveValue(LENA);
+    await db()`delete from rate_limits where key like ${'%' + LENA + '%'}`; // the failure must not hold up other tests
+  });
+
+  test('studio forms show validation errors with the text kept, and the result of a save', async ({ page }) => {
+    await signIn(page, ADA);
+    await page.goto('/studio/new');
+    await page.getByLabel('Body (Markdown)').fill('A body typed without JavaScript.');
+    await page.getByLabel('URL slug').fill('Not A Valid Slug!');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await expect(page.getByTestId('form-message')).toHaveText('Please correct the fields marked below.');
+    await expect(page.locator('#title-error')).toHaveText('Give the post a title.');
+    await expect(page.getByLabel('Body (Markdown)')).toHaveValue('A body typed without JavaScript.');
+    await expect(page.getByLabel('URL slug')).toHaveValue('Not A Valid Slug!');
+
+    const [mine] = await db()`select p.id from posts p join authors a on a.id = p.author_id
+      where a.slug = 'ada-okafor' order by p.id desc limit 1`;
+    await page.goto(`/studio/posts/${mine.id}`);
+    const excerpt = `Excerpt saved without JavaScript ${unique()}`;
+    await page.getByLabel('Excerpt').fill(excerpt);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(page.getByTestId('form-message')).toHaveText('Saved.');
+    await expect(page.getByLabel('Excerpt')).toHaveValue(excerpt);
+    expect((await db()`select excerpt from posts where id = ${mine.id}`)[0].excerpt).toBe(excerpt);
+
+    await page.goto('/studio/profile');
+    await page.getByLabel('Display name').fill('');
+    await page.getByLabel('Bio').fill('A bio typed without JavaScript.');
+    await page.getByRole('button', { name: 'Save profile' }).click();
+    await expect(page.locator('#name-error')).toHaveText('Give a display name.');
+    await expect(page.getByLabel('Bio')).toHaveValue('A bio typed without JavaScript.');
+  });
+
+  test('signing in from a link with a foreign `next` stays on this site', async ({ page, context }) => {
+    await context.route('http://evil.example/**', (route) => route.fulfill({ body: 'evil' }));
+    await signInFrom(page, '/sign-in?next=/%09/evil.example');
+    expect(new URL(page.url()).origin).toBe(new URL(process.env.BASE_URL ?? 'http://127.0.0.1:3000').origin);
+    await expect(page).toHaveURL(/\/studio$/);
+  });
+});
+
+test('signing in from a link with a foreign `next` stays on this site', async ({ page, context }) => {
+  await context.route('http://evil.example/**', (route) => route.fulfill({ body: 'evil' }));
+  await signInFrom(page, '/sign-in?next=/%09/evil.example');
+  expect(new URL(page.url()).origin).toBe(new URL(process.env.BASE_URL ?? 'http://127.0.0.1:3000').origin);
+  await expect(page).toHaveURL(/\/studio$/);
+  // A same-site `next` is still honoured.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await signInFrom(page, '/sign-in?next=/studio/profile');
+  await expect(page).toHaveURL(/\/studio\/profile$/);
+});
+
+test.describe('studio pages that say "not found" or "not yours"', () => {
+  test('answer 404 or 403, inside the studio with its navigation', async ({ browser }) => {
+    const page = await signedInPage(browser, ADA);
+    const [other] = await db()`select p.id from posts p join authors a on a.id = p.author_id where a.slug = 'priya-raman' limit 1`;
+    const studioNav = page.getByRole('navigation', { name: 'Studio' });
+    for (const [path, status, title] of [
+      ['/studio/posts/999999999', 404, 'Post not found'],
+      ['/studio/posts/not-a-number', 404, 'Post not found'],
+      ['/studio/posts/999999999/delete', 404, 'Post not found'],
+      [`/studio/posts/${other.id}`, 403, 'Not your post'],
+      [`/studio/posts/${other.id}/delete`, 403, 'Not your post'],
+    ] as const) {
+      expect((await page.goto(path))?.status(), path).toBe(status);
+      await expect(heading(page)).toHaveText(title);
+      await expect(studioNav).toBeVisible();
+      await expect(page.getByTestId('signed-in-as')).toBeVisible();
+    }
   });
 });
 

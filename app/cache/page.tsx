@@ -1,5 +1,6 @@
 import { CacheStamp } from '@/app/_components/cache-stamp';
 import { getRevalidationLog } from '@/lib/cache-log';
+import { describeActor, describeSource } from '@/lib/cache/log-labels';
 import { tagVocabulary } from '@/lib/cache/tags';
 
 export const metadata = { title: 'Cache log' };
@@ -32,11 +33,11 @@ export default async function CachePage() {
                 {data.recent.map((r) => (
                   <tr key={r.id}>
                     <td className="py-2 pr-4 whitespace-nowrap">{time(r.at)}</td>
-                    <td className="py-2 pr-4">{r.source}{r.change ? `: ${r.change}` : ''}</td>
+                    <td className="py-2 pr-4">{describeSource(r)}</td>
                     <td className="py-2 pr-4 whitespace-nowrap">{modeLabel[r.mode]}</td>
                     <td className="py-2 pr-4 font-mono text-xs">{r.tags.join(' ')}</td>
                     <td className="py-2 pr-4">{r.outcome === 'applied' ? 'applied' : 'duplicate: not acted on'}</td>
-                    <td className="py-2 font-mono text-xs">{r.actor}</td>
+                    <td className="py-2 font-mono text-xs">{describeActor(r)}</td>
                   </tr>
                 ))}
               </tbody>

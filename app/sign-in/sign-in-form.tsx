@@ -3,8 +3,9 @@ import { useActionState } from 'react';
 import { SubmitButton } from '@/app/_components/submit-button';
 import { signIn, type SignInState } from '@/lib/studio/auth-actions';
 
-export function SignInForm({ next }: { next: string }) {
-  const [state, action] = useActionState<SignInState, FormData>(signIn, {});
+export function SignInForm({ next, result }: { next: string; result?: SignInState }) {
+  // `result`: a sign-in posted without JavaScript, rendered by the server (lib/form-result.ts).
+  const [state, action] = useActionState<SignInState, FormData>(signIn, result ?? {});
   return (
     <form action={action} className="space-y-4" noValidate>
       <input type="hidden" name="next" value={next} />

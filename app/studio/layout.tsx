@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { signOut } from '@/lib/studio/auth-actions';
-import { getCurrentUser } from '@/lib/studio/session';
+import { getViewer } from '@/lib/studio/session';
 
 export const metadata = { title: 'Studio', robots: { index: false } };
 // The studio is per-user and request-time throughout. It renders completely on the server before anything is
@@ -8,7 +8,7 @@ export const metadata = { title: 'Studio', robots: { index: false } };
 export const instant = false;
 
 async function UserBar() {
-  const user = await getCurrentUser();
+  const user = await getViewer();
   if (!user) return null;
   return (
     <div className="flex items-center gap-3 text-sm">

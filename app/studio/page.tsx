@@ -1,26 +1,30 @@
 import Link from 'next/link';
 import { CacheStamp } from '@/app/_components/cache-stamp';
 import { setPostStatus } from '@/lib/studio/actions';
-import { getStudioPosts } from '@/lib/studio/data';
+import { getPostToEdit, getStudioPosts } from '@/lib/studio/data';
+import { studioMessage } from '@/lib/studio/notices';
+import { canEditPost } from '@/lib/studio/session';
 import { requireUser } from './_components/require-user';
 
 const timeFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 
 export default async function StudioPage({ searchParams }: PageProps<'/studio'>) {
   const user = await requireUser('/studio');
-  const { notice, error, after } = await searchParams;
+  const { notice, error, post: postParam, after } = await searchParams;
   if (user.role !== 'editor' && user.authorId === null) {
     return <p className="text-zinc-600 dark:text-zinc-300">Your account has no author profile yet. Ask an editor to link one.</p>;
   }
   const scope = user.role === 'editor' ? null : user.authorId;
+  // Codes from the URL become fixed texts (lib/studio/notices.ts); the title only of a post this user may edit.
+  const about = typeof postParam === 'string' ? await getPostToEdit(postParam) : null;
+  const message = studioMessage({ notice, error }, about && canEditPost(user, about) ? about.title : undefined);
   const { data: page, stamp } = await getStudioPosts(scope, typeof after === 'string' ? after : null);
   return (
     <>
-      {typeof notice === 'string' && (
-        <p role="status" className="mb-4 rounded-md bg-green-50 p-3 text-sm text-green-800 dark:bg-green-950 dark:text-green-200">{notice}</p>
-      )}
-      {typeof error === 'string' && (
-        <p role="alert" className="mb-4 rounded-md bg-red-50 p-3 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">{error}</p>
+      {message && (
+        <p role={message.kind === 'error' ? 'alert' : 'status'} className={`mb-4 rounded-md p-3 text-sm ${message.kind === 'error' ? 'bg-red-50 text-red-800 dark:bg-red-950 dark:text-red-200' : 'bg-green-50 text-green-800 dark:bg-green-950 dark:text-green-200'}`}>
+          {message.text}
+        </p>
       )}
       <h1 className="text-2xl font-bold tracking-tight">{user.role === 'editor' ? 'All posts' : 'Your posts'}</h1>
       {page.posts.length === 0 ? (

@@ -64,6 +64,12 @@ export interface EditablePost {
   publishedAt: Date | null;
 }
 
+/** Only who owns a post (for the proxy's early 404/403): one primary-key lookup. Null for an unknown id. */
+export async function getPostOwner(db: Executor, id: number): Promise<{ authorId: number } | null> {
+  const [row] = await db.select({ authorId: posts.authorId }).from(posts).where(eq(posts.id, id)).limit(1);
+  return row ?? null;
+}
+
 /** The current row, uncached: editing must start from, and compare against, what is in the database now. */
 export async function getEditablePost(db: Executor, id: number): Promise<EditablePost | null> {
   const [row] = await db

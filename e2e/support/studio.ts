@@ -6,11 +6,17 @@ export const MATEO = 'mateo@example.com'; // author
 export const LENA = 'lena@example.com'; // editor
 
 export async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
-  await page.goto('/sign-in');
+  await signInFrom(page, '/sign-in', email, password);
+  await expect(page.getByTestId('signed-in-as')).toBeVisible();
+}
+
+/** Signs in from `url` (a sign-in page, with or without `?next=`), waiting until the page has left it. */
+export async function signInFrom(page: Page, url: string, email = ADA, password = DEMO_PASSWORD) {
+  await page.goto(url);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByTestId('signed-in-as')).toBeVisible();
+  await expect(page).not.toHaveURL(/\/sign-in/);
 }
 
 export async function signedInPage(browser: Browser, email: string) {

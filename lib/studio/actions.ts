@@ -8,10 +8,13 @@ import { getDb } from '@/db/client';
 import * as studio from '@/db/queries/studio';
 import { invalidateForAction } from '@/lib/cache/invalidate';
 import { authorChangeTags, postChangeTags, type PostSnapshot } from '@/lib/cache/invalidation-map';
+import { keepFormResult } from '@/lib/form-result';
 import { renderMarkdown } from '@/lib/markdown';
 import { changedSince, fingerprint } from './conflict';
 import { formFields, parsePostForm, parsePostTarget, parseRowAction, profileSchema, type PostFormValues } from './post-form';
-import { canEditPost, getCurrentUser, type StudioUser } from './session';
+import { PROFILE_FORM, postFormKey } from './form-keys';
+import { studioErrors, studioListUrl } from './notices';
+import { auditActor, canEditPost, getCurrentUser, type StudioUser } from './session';
 
 export interface PostFormState {
   status: 'idle' | 'saved' | 'error' | 'conflict';
@@ -28,7 +31,6 @@ export interface PostFormState {
 }
 
 const SIGNED_OUT = 'Your session has ended. Sign in again in another tab, then save: your text is kept here.';
-const FORBIDDEN = 'You can only change your own posts.';
 
 const snapshot = (p: studio.EditablePost): PostSnapshot => ({
   id: p.id,
@@ -43,11 +45,11 @@ function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505';
 }
 
-/** The post, if it exists and this user may change it; otherwise the message to show. */
-async function loadForChange(user: StudioUser, id: number): Promise<studio.EditablePost | string> {
+/** The post, if it exists and this user may change it; otherwise why not. */
+async function loadForChange(user: StudioUser, id: number): Promise<studio.EditablePost | 'not-found' | 'forbidden'> {
   const post = await studio.getEditablePost(getDb(), id);
-  if (!post) return 'This post no longer exists.';
-  if (!canEditPost(user, post)) return FORBIDDEN;
+  if (!post) return 'not-found';
+  if (!canEditPost(user, post)) return 'forbidden';
   return post;
 }
 
@@ -65,7 +67,14 @@ function describeChanges(current: studio.EditablePost, mine: PostFormValues) {
 }
 
 /** Create (no `id`) or update a post. `intent` is publish, unpublish, or save (keep the current status). */
-export async function savePost(_: PostFormState, formData: FormData): Promise<PostFormState> {
+export async function savePost(previous: PostFormState, formData: FormData): Promise<PostFormState> {
+  const result = await writePost(previous, formData);
+  // Without JavaScript, the page rendered after this action shows the result (lib/form-result.ts).
+  await keepFormResult(postFormKey(formData.get('id')), result);
+  return result;
+}
+
+async function writePost(_: PostFormState, formData: FormData): Promise<PostFormState> {
   const fields = formFields(formData);
   const user = await getCurrentUser();
   if (!user) return { status: 'error', message: SIGNED_OUT, fields };
@@ -74,7 +83,7 @@ export async function savePost(_: PostFormState, formData: FormData): Promise<Po
   if (!target.ok) return { status: 'error', message: target.message, fields };
   const { id, intent, version: expectedVersion } = target.value;
   const before = id === null ? null : await loadForChange(user, id);
-  if (typeof before === 'string') return { status: 'error', message: before, fields };
+  if (typeof before === 'string') return { status: 'error', message: studioErrors[before](), fields };
   if (!before && user.authorId === null) {
     return { status: 'error', message: 'Your account has no author profile, so it cannot create posts.', fields };
   }
@@ -136,7 +145,7 @@ export async function savePost(_: PostFormState, formData: FormData): Promise<Po
 
   const after = (await studio.getEditablePost(db, postId))!;
   await invalidateForAction(postChangeTags(before ? snapshot(before) : null, snapshot(after)), {
-    actor: user.email,
+    actor: auditActor(user),
     change: before ? `post ${intent === 'save' ? 'edited' : `${intent}ed`}` : 'post created',
   });
   if (!before) redirect(`/studio/posts/${postId}?created=1`);
@@ -149,17 +158,17 @@ export async function setPostStatus(formData: FormData): Promise<void> {
   const user = await getCurrentUser();
   if (!user) redirect('/sign-in?next=/studio');
   const target = parseRowAction(formData, { withStatus: true });
-  if (!target.ok) redirect(`/studio?error=${encodeURIComponent(target.message)}`);
+  if (!target.ok) redirect(studioListUrl({ error: 'damaged-form' }));
   const { status } = target.value;
   const post = await loadForChange(user, target.value.id);
-  if (typeof post === 'string') redirect(`/studio?error=${encodeURIComponent(post)}`);
+  if (typeof post === 'string') redirect(studioListUrl({ error: post }));
   const version = await getDb().transaction((tx) => studio.setPostStatus(tx, post.id, target.value.version, status));
-  if (version === null) redirect(`/studio?error=${encodeURIComponent(`“${post.title}” was changed by someone else meanwhile; nothing was changed. Check it and try again.`)}`);
+  if (version === null) redirect(studioListUrl({ error: 'conflict' }, post.id));
   await invalidateForAction(postChangeTags(snapshot(post), { ...snapshot(post), status }), {
-    actor: user.email,
+    actor: auditActor(user),
     change: status === 'published' ? 'post published' : 'post unpublished',
   });
-  redirect(`/studio?notice=${encodeURIComponent(`“${post.title}” is ${status === 'published' ? 'published' : 'a draft again'}.`)}`);
+  redirect(studioListUrl({ notice: status === 'published' ? 'published' : 'unpublished' }, post.id));
 }
 
 /** Deletes a post after the confirmation page. */
@@ -167,13 +176,13 @@ export async function deletePost(formData: FormData): Promise<void> {
   const user = await getCurrentUser();
   if (!user) redirect('/sign-in?next=/studio');
   const target = parseRowAction(formData);
-  if (!target.ok) redirect(`/studio?error=${encodeURIComponent(target.message)}`);
+  if (!target.ok) redirect(studioListUrl({ error: 'damaged-form' }));
   const post = await loadForChange(user, target.value.id);
-  if (typeof post === 'string') redirect(`/studio?error=${encodeURIComponent(post)}`);
+  if (typeof post === 'string') redirect(studioListUrl({ error: post }));
   const deleted = await getDb().transaction((tx) => studio.deletePostRow(tx, post.id, target.value.version));
-  if (!deleted) redirect(`/studio?error=${encodeURIComponent(`“${post.title}” was changed by someone else meanwhile, so it was not deleted.`)}`);
-  await invalidateForAction(postChangeTags(snapshot(post), null), { actor: user.email, change: 'post deleted' });
-  redirect(`/studio?notice=${encodeURIComponent(`“${post.title}” was deleted.`)}`);
+  if (!deleted) redirect(studioListUrl({ error: 'conflict' }, post.id));
+  await invalidateForAction(postChangeTags(snapshot(post), null), { actor: auditActor(user), change: 'post deleted' });
+  redirect(studioListUrl({ notice: 'deleted' }));
 }
 
 /** Live preview: the same renderer and sanitiser as the public page. Signed-in users only. */
@@ -190,7 +199,13 @@ export interface ProfileState {
 }
 
 /** An author changes their own display name and bio (editors change theirs the same way). */
-export async function saveProfile(_: ProfileState, formData: FormData): Promise<ProfileState> {
+export async function saveProfile(previous: ProfileState, formData: FormData): Promise<ProfileState> {
+  const result = await writeProfile(previous, formData);
+  await keepFormResult(PROFILE_FORM, result);
+  return result;
+}
+
+async function writeProfile(_: ProfileState, formData: FormData): Promise<ProfileState> {
   const fields = { name: String(formData.get('name') ?? ''), bio: String(formData.get('bio') ?? '') };
   const user = await getCurrentUser();
   if (!user) return { status: 'error', message: SIGNED_OUT, fields };
@@ -205,6 +220,6 @@ export async function saveProfile(_: ProfileState, formData: FormData): Promise<
   const changed = await getDb().transaction((tx) => studio.updateAuthorProfile(tx, authorId, parsed.data));
   // Saved unchanged: nothing was written, so nothing is invalidated or logged.
   if (!changed.name && !changed.bio) return { status: 'saved', message: 'Nothing to save: your profile is unchanged.', fields: parsed.data };
-  await invalidateForAction(authorChangeTags(authorId, changed), { actor: user.email, change: changed.name ? 'author renamed' : 'author bio edited' });
+  await invalidateForAction(authorChangeTags(authorId, changed), { actor: auditActor(user), change: changed.name ? 'author renamed' : 'author bio edited' });
   return { status: 'saved', message: 'Profile saved.', fields: parsed.data };
 }

@@ -6,7 +6,9 @@ import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { getAuth } from '@/lib/auth';
 import { clientAddress, clientLimitKey } from '@/lib/client-address';
+import { keepFormResult } from '@/lib/form-result';
 import { safeNext } from '@/lib/safe-next';
+import { SIGN_IN_FORM } from './form-keys';
 import { consumeLimits, refundLimits } from '@/lib/rate-limit';
 
 export interface SignInState {
@@ -20,7 +22,14 @@ const credentials = z.object({ email: z.string().trim().toLowerCase().max(254).e
 const WRONG = 'Wrong email or password.';
 const SIGN_IN_WINDOW_SECONDS = 300;
 
-export async function signIn(_: SignInState, formData: FormData): Promise<SignInState> {
+export async function signIn(previous: SignInState, formData: FormData): Promise<SignInState> {
+  const result = await attemptSignIn(previous, formData); // redirects when it succeeds
+  // Without JavaScript, the sign-in page rendered after this action shows the message (lib/form-result.ts).
+  await keepFormResult(SIGN_IN_FORM, result);
+  return result;
+}
+
+async function attemptSignIn(_: SignInState, formData: FormData): Promise<SignInState> {
   const email = String(formData.get('email') ?? '');
   const parsed = credentials.safeParse({ email, password: formData.get('password') });
   if (!parsed.success) return { error: WRONG, email };

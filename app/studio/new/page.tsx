@@ -1,4 +1,7 @@
 import { getNavigation } from '@/lib/blog';
+import { takeFormResult } from '@/lib/form-result';
+import type { PostFormState } from '@/lib/studio/actions';
+import { postFormKey } from '@/lib/studio/form-keys';
 import { PostForm } from '../_components/post-form';
 import { requireUser } from '../_components/require-user';
 
@@ -10,6 +13,7 @@ async function NewPost() {
       initial={{ title: '', slug: '', excerpt: '', body: '', categoryId: '', topicIds: [] }}
       categories={nav.categories}
       topics={nav.topics}
+      result={await takeFormResult<PostFormState>(postFormKey(null))}
     />
   );
 }

@@ -1,4 +1,7 @@
+import { takeFormResult } from '@/lib/form-result';
+import type { ProfileState } from '@/lib/studio/actions';
 import { getOwnProfile } from '@/lib/studio/data';
+import { PROFILE_FORM } from '@/lib/studio/form-keys';
 import { requireUser } from '../_components/require-user';
 import { ProfileForm } from './profile-form';
 
@@ -16,7 +19,7 @@ export default async function ProfilePage() {
       <p className="mb-6 text-sm text-zinc-600 dark:text-zinc-300">
         Your name appears on your author page, on each of your posts and in every list that shows them.
       </p>
-      <ProfileForm name={profile.name} bio={profile.bio} slug={profile.slug} />
+      <ProfileForm name={profile.name} bio={profile.bio} slug={profile.slug} result={await takeFormResult<ProfileState>(PROFILE_FORM)} />
     </div>
   );
 }

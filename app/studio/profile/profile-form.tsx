@@ -6,8 +6,9 @@ import { saveProfile, type ProfileState } from '@/lib/studio/actions';
 
 const input = 'mt-1 w-full rounded-md border border-zinc-300 bg-white px-3 py-2 dark:border-zinc-700 dark:bg-zinc-900 aria-[invalid=true]:border-red-500';
 
-export function ProfileForm({ name, bio, slug }: { name: string; bio: string; slug: string }) {
-  const [state, action] = useActionState<ProfileState, FormData>(saveProfile, { status: 'idle' });
+export function ProfileForm({ name, bio, slug, result }: { name: string; bio: string; slug: string; result?: ProfileState }) {
+  // `result`: a save posted without JavaScript, rendered by the server (lib/form-result.ts).
+  const [state, action] = useActionState<ProfileState, FormData>(saveProfile, result ?? { status: 'idle' });
   const fields = state.fields ?? { name, bio };
   return (
     <form action={action} className="space-y-5" noValidate>

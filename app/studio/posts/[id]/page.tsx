@@ -1,6 +1,9 @@
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
+import { forbidden, notFound } from 'next/navigation';
 import { getNavigation } from '@/lib/blog';
+import { takeFormResult } from '@/lib/form-result';
+import type { PostFormState } from '@/lib/studio/actions';
+import { postFormKey } from '@/lib/studio/form-keys';
 import { fingerprint } from '@/lib/studio/conflict';
 import { getPostToEdit } from '@/lib/studio/data';
 import { canEditPost } from '@/lib/studio/session';
@@ -12,13 +15,7 @@ export default async function EditPostPage({ params, searchParams }: PageProps<'
   const user = await requireUser(`/studio/posts/${id}`);
   const post = await getPostToEdit(id);
   if (!post) notFound();
-  if (!canEditPost(user, post)) {
-    return (
-      <p role="alert" className="rounded-md bg-red-50 p-3 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
-        This post belongs to {post.authorName}. Authors can only edit their own posts. <Link className="underline" href="/studio">Back to your posts</Link>
-      </p>
-    );
-  }
+  if (!canEditPost(user, post)) forbidden();
   const { data: nav } = await getNavigation();
   const { created } = await searchParams;
   return (
@@ -48,6 +45,7 @@ export default async function EditPostPage({ params, searchParams }: PageProps<'
         categories={nav.categories}
         topics={nav.topics}
         notice={created ? (post.status === 'published' ? 'Post created and published.' : 'Draft created.') : undefined}
+        result={await takeFormResult<PostFormState>(postFormKey(id))}
       />
     </>
   );

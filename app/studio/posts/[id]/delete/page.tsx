@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
+import { forbidden, notFound } from 'next/navigation';
 import { SubmitButton } from '@/app/_components/submit-button';
 import { deletePost } from '@/lib/studio/actions';
 import { getPostToEdit } from '@/lib/studio/data';
@@ -10,7 +10,8 @@ export default async function DeletePostPage({ params }: PageProps<'/studio/post
   const { id } = await params;
   const user = await requireUser(`/studio/posts/${id}/delete`);
   const post = await getPostToEdit(id);
-  if (!post || !canEditPost(user, post)) notFound();
+  if (!post) notFound();
+  if (!canEditPost(user, post)) forbidden();
   return (
     <div className="max-w-xl">
       <h1 className="text-2xl font-bold tracking-tight">Delete “{post.title}”?</h1>

@@ -1,0 +1,32 @@
+// How /cache describes a revalidation log row. The page is public: it shows fixed labels only — never an
+// author's email address, never text a client chose (a form's `intent`, say) — whatever a row holds.
+
+const changeLabels: Record<string, string> = {
+  'post created': 'post created',
+  'post edited': 'post edited',
+  'post saved': 'post edited',
+  'post published': 'post published',
+  'post unpublished': 'post unpublished',
+  'post deleted': 'post deleted',
+  'author renamed': 'author renamed',
+  'author bio edited': 'author bio edited',
+};
+
+const roleLabels: Record<string, string> = { author: 'an author', editor: 'an editor' };
+
+/** "studio: post published", "webhook", …: the source, and for actions the kind of change if it is a known one. */
+export function describeSource(row: { source: string; change: string | null }): string {
+  const source = row.source === 'webhook' ? 'webhook' : 'studio';
+  const change = row.change !== null && Object.hasOwn(changeLabels, row.change) ? changeLabels[row.change] : null;
+  return change ? `${source}: ${change}` : source;
+}
+
+/**
+ * Who: for webhooks the delivery id (chosen by a sender holding the signing secret, and what an operator looks
+ * for); for the studio only the role, recorded as "<role>:<account id>" (older rows held an email: not shown).
+ */
+export function describeActor(row: { source: string; actor: string }): string {
+  if (row.source === 'webhook') return row.actor;
+  const role = row.actor.split(':', 1)[0];
+  return Object.hasOwn(roleLabels, role) && row.actor.includes(':') ? roleLabels[role] : 'a studio user';
+}
