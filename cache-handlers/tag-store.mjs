@@ -38,6 +38,7 @@ export class TagStore {
   /** @type {NodeJS.Timeout | null} */ #retryTimer = null;
   #journalLines = 0;
   /** @type {Set<(ids: string[]) => void>} */ #landedListeners = new Set();
+  /** @type {Set<(op: TagOp) => void>} */ #invalidationListeners = new Set();
   /** Ids that landed since start, so a listener registered late still hears of them. @type {string[]} */
   #landed = [];
   /** Same batch handed to both handler kinds by Next (one array object): applied once. @type {WeakMap<string[], Promise<unknown>>} */
@@ -78,6 +79,13 @@ export class TagStore {
     const op = tagOp([...tags], durations, Date.now(), id);
     if (expectNext) this.#expect(op.tags, durations);
     this.#apply(op);
+    for (const listener of this.#invalidationListeners) {
+      try {
+        listener(op);
+      } catch (error) {
+        log.error(`an invalidation listener failed: ${errorMessage(error)}`);
+      }
+    }
     this.#append([{ o: op, q: this.redis ? 1 : 0 }]);
     if (!this.redis) return { id: op.id, status: 'applied' };
     try {
@@ -128,6 +136,17 @@ export class TagStore {
     if (list.length) this.#expected.set(key, list);
     else this.#expected.delete(key);
     return found;
+  }
+
+  /**
+   * Calls `listener` with every invalidation this instance makes (not those it learns of from other instances), once
+   * it is applied here: for layers in front of the app (an edge cache) that must hear of each invalidation once.
+   * `op.expired <= op.at` means "expired now" (updateTag, expire: 0); otherwise the tag went stale ('max').
+   * @param {(op: TagOp) => void} listener
+   */
+  onInvalidation(listener) {
+    this.#invalidationListeners.add(listener);
+    return () => this.#invalidationListeners.delete(listener);
   }
 
   /** Ids of invalidations not yet in Redis. */
