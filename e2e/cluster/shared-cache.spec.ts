@@ -255,36 +255,72 @@ test('10,000 invented URLs: shared storage stays within CACHE_MAX_ENTRIES', asyn
   }
 });
 
-test('without Redis, one instance restarted after an invalidation never serves the old content', async () => {
-  // The single-instance default: tag state in a journal beside the build.
-  // A copy of the build beside it (Next wants its build directory inside the project), with no cache state yet.
-  const copy = `${distDir.replace(/\/+$/, '')}-local`;
+/**
+ * One more instance from a copy of the build (Next wants its build directory inside the project), with no cache
+ * state of its own yet, started and restarted by the test.
+ */
+async function extraInstance(name: string, env: NodeJS.ProcessEnv) {
+  const copy = `${distDir.replace(/\/+$/, '')}-${name}`;
   rmSync(copy, { recursive: true, force: true });
   cpSync(distDir, copy, { recursive: true });
   rmSync(path.join(copy, 'cache', 'tagged'), { recursive: true, force: true });
   const port = await freePort();
-  const env = { ...process.env, NEXT_DIST_DIR: copy, REDIS_URL: '' };
+  let proc: ReturnType<typeof startProcess> | undefined;
   const start = async () => {
-    const proc = startProcess('local', process.execPath, [NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', String(port)], env, (line) => {
+    proc = startProcess(name, process.execPath, [NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', String(port)], { ...process.env, ...env, NEXT_DIST_DIR: copy }, (line) => {
       if (/error|Error|\[cache\]/.test(line)) console.log(line);
     });
     await waitForHttp(`http://127.0.0.1:${port}/feed.xml`, proc);
-    return proc;
   };
-  const local = await playwrightRequest.newContext({ baseURL: `http://127.0.0.1:${port}` });
-  let proc = await start();
+  await start();
+  return {
+    context: await playwrightRequest.newContext({ baseURL: `http://127.0.0.1:${port}` }),
+    restart: async () => {
+      await proc?.stop();
+      await start();
+    },
+    remove: async () => {
+      await proc?.stop();
+      rmSync(copy, { recursive: true, force: true });
+    },
+  };
+}
+
+test('without Redis, one instance restarted after an invalidation never serves the old content', async () => {
+  // The single-instance default: tag state in a journal beside the build.
+  const local = await extraInstance('local', { REDIS_URL: '' });
   try {
     const p = await post(5);
     const url = `/posts/${p.slug}`;
-    await warm(local, url);
+    await warm(local.context, url);
     const renamed = `Local restart ${unique()}`;
     await rename(p.id, renamed);
-    expect((await sendWebhook(local, { tags: [tags.post(p.id)], mode: 'expire' })).status()).toBe(200);
-    await proc.stop();
-    proc = await start();
-    expect(await title(local, url)).toBe(renamed);
+    expect((await sendWebhook(local.context, { tags: [tags.post(p.id)], mode: 'expire' })).status()).toBe(200);
+    await local.restart();
+    expect(await title(local.context, url)).toBe(renamed);
   } finally {
-    await proc.stop();
-    rmSync(copy, { recursive: true, force: true });
+    await local.remove();
+  }
+});
+
+test('an instance started while Redis is unreachable serves pages, and joins the others when Redis is back', async () => {
+  await redis.stop();
+  const late = await extraInstance('late', { REDIS_URL: redis.url });
+  try {
+    const p = await post(6);
+    const url = `/posts/${p.slug}`;
+    for (const path of [url, '/', '/feed.xml', '/catalog']) expect((await late.context.get(path)).status(), path).toBe(200);
+    await redis.start();
+    // It reconnects by itself; then an invalidation on A reaches it like any other instance.
+    await warm(late.context, url);
+    const renamed = `Late joiner ${unique()}`;
+    await rename(p.id, renamed);
+    await expect
+      .poll(async () => (await sendWebhook(a, { tags: [tags.post(p.id)], mode: 'expire' })).status(), { timeout: 15_000 })
+      .toBe(200);
+    await expect.poll(() => title(late.context, url), { timeout: 15_000 }).toBe(renamed);
+  } finally {
+    await redis.start();
+    await late.remove();
   }
 });
