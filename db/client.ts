@@ -86,6 +86,17 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
+/**
+ * For code that calls a library which wraps database errors in its own (better-auth's APIError): rethrow a
+ * "not answering" failure as DatabaseUnavailableError, so the error pages still recognise it.
+ */
+export function rethrowUnavailable(error: unknown): never {
+  if (isDatabaseUnavailable(error) && !(error instanceof DatabaseUnavailableError)) {
+    throw new DatabaseUnavailableError('The database is not answering', { cause: error });
+  }
+  throw error;
+}
+
 // Next.js sends a server error to the browser only as its `digest`: errors that mean "the database is not
 // answering" get one the error pages recognise (db/unavailable.ts). Unique per error, so Next still logs each one.
 function digestWhenUnavailable(prototype: object) {

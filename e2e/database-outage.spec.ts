@@ -37,9 +37,11 @@ test('a frozen database gets a clear error page within seconds, and the app reco
     for (const [page, url] of [[reader, uncached], [studio, '/studio']] as const) {
       const started = Date.now();
       const response = await page.goto(url);
-      expect(Date.now() - started).toBeLessThan(20_000);
-      expect(response?.status()).toBe(500);
+      // A partially prerendered page has sent its static shell (and a 200) before the database part fails,
+      // so the status may be 200 or 500: what matters is a prompt, clear page.
+      expect([200, 500]).toContain(response?.status());
       await expect(page.getByTestId('error-page').filter({ visible: true })).toContainText('The database is not answering');
+      expect(Date.now() - started).toBeLessThan(20_000);
       await expect(page.getByRole('button', { name: 'Try again' }).filter({ visible: true })).toBeVisible();
     }
   } finally {

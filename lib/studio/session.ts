@@ -1,7 +1,7 @@
 import 'server-only';
 import { cacheLife } from 'next/cache';
 import { headers } from 'next/headers';
-import { getDb } from '@/db/client';
+import { getDb, rethrowUnavailable } from '@/db/client';
 import { getStudioUser } from '@/db/queries/studio';
 import { getAuth } from '@/lib/auth';
 
@@ -19,7 +19,8 @@ export type StudioViewer = Omit<StudioUser, 'email'>;
 
 /** The user a request's session cookie belongs to (proxy.ts passes the request's headers; pages and actions use the functions below). */
 export async function userFromHeaders(requestHeaders: Headers): Promise<StudioUser | null> {
-  const session = await getAuth().api.getSession({ headers: requestHeaders });
+  // better-auth wraps a database failure in its own error: keep "the database is not answering" recognisable.
+  const session = await getAuth().api.getSession({ headers: requestHeaders }).catch(rethrowUnavailable);
   if (!session) return null;
   return getStudioUser(getDb(), session.user.id);
 }
