@@ -259,7 +259,7 @@ test('10,000 invented URLs: shared storage stays within CACHE_MAX_ENTRIES', asyn
  * One more instance from a copy of the build (Next wants its build directory inside the project), with no cache
  * state of its own yet, started and restarted by the test.
  */
-async function extraInstance(name: string, env: NodeJS.ProcessEnv) {
+async function extraInstance(name: string, env: Record<string, string>) {
   const copy = `${distDir.replace(/\/+$/, '')}-${name}`;
   rmSync(copy, { recursive: true, force: true });
   cpSync(distDir, copy, { recursive: true });
