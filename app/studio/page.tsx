@@ -6,6 +6,10 @@ import { studioMessage } from '@/lib/studio/notices';
 import { canEditPost } from '@/lib/studio/session';
 import { requireUser } from './_components/require-user';
 
+// Blocking by design, like the studio layout: the whole page, the signed-in user included, is rendered before
+// anything is sent, so its forms work without JavaScript. Navigations between studio pages are not instant.
+export const instant = false;
+
 const timeFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 
 export default async function StudioPage({ searchParams }: PageProps<'/studio'>) {

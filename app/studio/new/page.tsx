@@ -5,6 +5,10 @@ import { postFormKey } from '@/lib/studio/form-keys';
 import { PostForm } from '../_components/post-form';
 import { requireUser } from '../_components/require-user';
 
+// Blocking by design, like the studio layout: the whole page, the signed-in user included, is rendered before
+// anything is sent, so its forms work without JavaScript. Navigations between studio pages are not instant.
+export const instant = false;
+
 async function NewPost() {
   await requireUser('/studio/new');
   const { data: nav } = await getNavigation();

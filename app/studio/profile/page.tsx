@@ -5,6 +5,10 @@ import { PROFILE_FORM } from '@/lib/studio/form-keys';
 import { requireUser } from '../_components/require-user';
 import { ProfileForm } from './profile-form';
 
+// Blocking by design, like the studio layout: the whole page, the signed-in user included, is rendered before
+// anything is sent, so its forms work without JavaScript. Navigations between studio pages are not instant.
+export const instant = false;
+
 export const metadata = { title: 'Your author profile' };
 
 export default async function ProfilePage() {

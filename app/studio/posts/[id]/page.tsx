@@ -10,6 +10,10 @@ import { canEditPost } from '@/lib/studio/session';
 import { PostForm } from '../../_components/post-form';
 import { requireUser } from '../../_components/require-user';
 
+// Blocking by design, like the studio layout: the whole page, the signed-in user included, is rendered before
+// anything is sent, so its forms work without JavaScript. Navigations between studio pages are not instant.
+export const instant = false;
+
 export default async function EditPostPage({ params, searchParams }: PageProps<'/studio/posts/[id]'>) {
   const { id } = await params;
   const user = await requireUser(`/studio/posts/${id}`);

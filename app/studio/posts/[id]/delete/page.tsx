@@ -6,6 +6,10 @@ import { getPostToEdit } from '@/lib/studio/data';
 import { canEditPost } from '@/lib/studio/session';
 import { requireUser } from '../../../_components/require-user';
 
+// Blocking by design, like the studio layout: the whole page, the signed-in user included, is rendered before
+// anything is sent, so its forms work without JavaScript. Navigations between studio pages are not instant.
+export const instant = false;
+
 export default async function DeletePostPage({ params }: PageProps<'/studio/posts/[id]/delete'>) {
   const { id } = await params;
   const user = await requireUser(`/studio/posts/${id}/delete`);
