@@ -20,7 +20,10 @@ export function databaseUrl(): string {
   return url;
 }
 
-export function createDatabase(url: string, options: postgres.Options<{}> = {}) {
+/** No custom types: postgres.js's built-in ones (drizzle maps the columns itself). */
+type Options = postgres.Options<Record<string, never>>;
+
+export function createDatabase(url: string, options: Options = {}) {
   const sql = postgres(url, { max: 10, onnotice: () => {}, ...options });
   return { sql, db: drizzle({ client: sql, schema }) };
 }
@@ -42,7 +45,7 @@ export function databaseTimeoutMs(): number {
  * - backoff: reconnecting waits at most 1 s (postgres.js grows it to 20 s), so the app is back as soon as the
  *   database is.
  */
-export function boundedOptions(timeoutMs = databaseTimeoutMs()): postgres.Options<{}> {
+export function boundedOptions(timeoutMs = databaseTimeoutMs()): Options {
   const replyTimeoutMs = timeoutMs + 2000;
   return {
     connect_timeout: Math.ceil(replyTimeoutMs / 1000) + 1,

@@ -56,9 +56,14 @@ export function PostForm({
   const [refused, setRefused] = useState(false);
   const bodyRef = useRef<HTMLTextAreaElement>(null);
 
-  useEffect(() => setBody(fields.body), [fields.body]);
+  // The body shown after a save is what the server sent back: follow it (adjusting state during render, not in an effect).
+  const [shownBody, setShownBody] = useState(fields.body);
+  if (shownBody !== fields.body) {
+    setShownBody(fields.body);
+    setBody(fields.body);
+  }
   useEffect(() => {
-    if (body.length > BODY_MAX_LENGTH) return setPreview(null);
+    if (body.length > BODY_MAX_LENGTH) return; // not sent: the preview says why instead
     const timer = setTimeout(() => previewMarkdown(body).then(setPreview, () => setPreview(null)), 300);
     return () => clearTimeout(timer);
   }, [body]);
@@ -174,7 +179,11 @@ export function PostForm({
           <div className="prose prose-zinc mt-1 max-h-[28rem] max-w-none overflow-auto rounded-md border border-dashed border-zinc-300 p-3 dark:prose-invert dark:border-zinc-700"
             data-testid="preview"
             // Safe: rendered by the server with the same sanitiser as the public page.
-            dangerouslySetInnerHTML={{ __html: preview ?? '<p class="text-zinc-500">The preview appears here as you type (needs JavaScript).</p>' }} />
+            dangerouslySetInnerHTML={{
+              __html: bodyTooLong
+                ? '<p class="text-zinc-500">No preview: the body is over the limit.</p>'
+                : (preview ?? '<p class="text-zinc-500">The preview appears here as you type (needs JavaScript).</p>'),
+            }} />
         </section>
       </div>
 
