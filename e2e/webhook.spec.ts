@@ -46,9 +46,9 @@ test('bad deliveries are refused with the right status and a JSON error, and cha
     await page.reload();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(post.title);
 
-    // The same delivery, correctly signed, is accepted.
+    // The same delivery, correctly signed, is accepted: with `expire`, the first response is the new render.
     expect((await sendWebhook(request, valid)).status()).toBe(200);
-    await page.reload();
+    expect(await (await page.reload())!.text()).toContain(`>${changed}<`);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(changed);
   } finally {
     await db()`update posts set title = ${post.title} where id = ${post.id}`;

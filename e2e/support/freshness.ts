@@ -1,4 +1,4 @@
-import { expect } from '@playwright/test';
+import { expect, type APIRequestContext } from '@playwright/test';
 
 /** How long a background refresh after 'max' may take before the fresh render must be served. */
 export const REFRESH_BOUND_MS = 15_000;
@@ -18,3 +18,16 @@ export async function expectStaleThenFresh(load: () => Promise<boolean>, what: s
 export async function expectFreshAtOnce(load: () => Promise<boolean>, what: string) {
   expect(await load(), `${what}: the first request after the invalidation must be fresh`).toBe(true);
 }
+
+/**
+ * One request, read from the bytes the server answered (not from the DOM, which later client-side work could
+ * change): whether a page was fresh on THAT request is a property of its response.
+ */
+export async function fetchPage(request: APIRequestContext, url: string) {
+  const response = await request.get(url);
+  expect(response.status(), url).toBe(200);
+  return { html: await response.text(), cache: response.headers()['x-nextjs-cache'] };
+}
+
+/** How many elements show exactly `text` (React renders a lone text child as `>text<`; the feed's tags too). */
+export const timesShown = (html: string, text: string) => html.split(`>${text}<`).length - 1;
