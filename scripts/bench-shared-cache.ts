@@ -128,7 +128,15 @@ try {
     ['ours, Redis', builds.ours, redis.url],
   ] as const) {
     const port = await freePort();
-    const env = { ...baseEnv, NEXT_DIST_DIR: dir, REDIS_URL: redisUrl, CACHE_MAX_ENTRIES: String(MAX_ENTRIES), CACHE_KEY_PREFIX: `bench${port}` };
+    const env = {
+      ...baseEnv,
+      NEXT_DIST_DIR: dir,
+      // next.config.ts is read again by next start: the handlers chosen there must match the build's.
+      NTC_BENCH_NEXT_HANDLERS: dir === builds.next ? '1' : '',
+      REDIS_URL: redisUrl,
+      CACHE_MAX_ENTRIES: String(MAX_ENTRIES),
+      CACHE_KEY_PREFIX: `bench${port}`,
+    };
     const server = await startServer(process.execPath, [NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', String(port)], env, `http://127.0.0.1:${port}/feed.xml`, label);
     try {
       const origin = `http://127.0.0.1:${port}`;
