@@ -70,7 +70,7 @@ export function portInUse(port: number, host = '127.0.0.1'): Promise<boolean> {
 }
 
 /** Waits until `url` answers over HTTP (any status), or fails when `proc` exits first or `timeoutMs` passes. */
-export async function waitForHttp(url: string, proc: Proc, timeoutMs = 60_000): Promise<void> {
+export async function waitForHttp(url: string, proc: Pick<Proc, 'name' | 'exited'>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exitCode: number | undefined;
   void proc.exited.then((code) => (exitCode = code));
@@ -103,7 +103,7 @@ export function pingRedis(url: string, timeoutMs = 2_000): Promise<void> {
   if (u.password) commands.push(u.username ? ['AUTH', decodeURIComponent(u.username), decodeURIComponent(u.password)] : ['AUTH', decodeURIComponent(u.password)]);
   commands.push(['PING']);
   return new Promise((resolve, reject) => {
-    const socket = u.protocol === 'rediss:' ? tls.connect({ host, port, servername: host }) : net.connect({ host, port });
+    const socket = u.protocol === 'rediss:' ? tls.connect({ host, port, ...(net.isIP(host) === 0 && { servername: host }) }) : net.connect({ host, port });
     const timer = setTimeout(() => finish(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     let buffered = '';
     let replies = 0;
