@@ -26,8 +26,9 @@ test('a frozen database gets a clear error page within seconds, and the app reco
   const dir = await throwawayDataDirectory();
   test.skip(!dir, 'only freezes the embedded database the test runner made');
   test.setTimeout(120_000);
-  const studio = await signedInPage(browser, ADA);
   const reader = await browser.newPage();
+  await reader.goto('/'); // a first request, so the sign-in below does not also wait for a cold server
+  const studio = await signedInPage(browser, ADA);
   // Never requested before, so no cache entry can answer for the database.
   const uncached = `/posts/outage-${Date.now()}`;
 
