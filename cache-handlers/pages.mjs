@@ -8,6 +8,7 @@
 // - a tag stale (revalidateTag 'max') → the entry, reported as older than its revalidate time, so Next serves it
 //   once (x-nextjs-cache: STALE) and renders a fresh one in the background.
 import { config } from './config.mjs';
+import { EDGE_TAGS_HEADER } from './edge.mjs';
 import { EntryStore } from './entry-store.mjs';
 import { getRedis } from './redis.mjs';
 import { getTagStore } from './tag-store.mjs';
@@ -70,7 +71,7 @@ export default class PageCacheHandler {
         if (aged === null) return null;
         lastModified = aged;
       }
-      return { lastModified, value: entry.value, cacheControl: entry.cacheControl };
+      return { lastModified, value: withEdgeTags(entry.value, tags, ctx), cacheControl: entry.cacheControl };
     } catch (error) {
       console.error('[cache] page get failed:', error);
       return null;
@@ -86,7 +87,10 @@ export default class PageCacheHandler {
     try {
       const expire = ctx.cacheControl?.expire;
       const ttl = typeof expire === 'number' && expire > 0 ? expire : config.defaultTtlSeconds;
-      await entries.set(key, { timestamp: Date.now(), value: data, cacheControl: ctx.cacheControl, tags: storedTags(data, ctx) }, ttl);
+      const tags = storedTags(data, ctx);
+      // Next awaits this set() before it answers a miss, with this same value: the tags added here reach that
+      // response too, not only later hits.
+      await entries.set(key, { timestamp: Date.now(), value: withEdgeTags(data, tags, ctx), cacheControl: ctx.cacheControl, tags }, ttl);
     } catch (error) {
       console.error('[cache] page set failed:', error);
     }
@@ -101,6 +105,23 @@ export default class PageCacheHandler {
   }
 
   resetRequestCache() {}
+}
+
+/**
+ * Page and route entries: the tags of their content, in a header Next sends with the response (it removes its own
+ * x-next-cache-tags outside its private minimal mode), so an edge cache can index the response by them and be purged
+ * by the same invalidations (deploy/varnish/). Fetch entries are data, not responses: left alone.
+ * @param {CachedValue | null} value
+ * @param {string[]} tags
+ * @param {Context} ctx
+ * @returns {CachedValue | null}
+ */
+function withEdgeTags(value, tags, ctx) {
+  if (!value || ctx.kind === 'FETCH' || (value.kind !== 'APP_PAGE' && value.kind !== 'APP_ROUTE') || tags.length === 0) return value;
+  // In place: the response to a miss is built from this very object.
+  value.headers ??= {};
+  value.headers[EDGE_TAGS_HEADER] = tags.join(',');
+  return value;
 }
 
 /**

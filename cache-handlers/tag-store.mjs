@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { config } from './config.mjs';
+import { edgeConfig, edgePurger } from './edge.mjs';
 import { log } from './log.mjs';
 import { getRedis, isReady } from './redis.mjs';
 import { combineTagStates, expiredSince, mergeTagState, staleSince, tagOp } from './tag-state.mjs';
@@ -24,6 +25,8 @@ import { combineTagStates, expiredSince, mergeTagState, staleSince, tagOp } from
 const JOURNAL_COMPACT_LINES = 5_000;
 // Next applies queued tags right after the response; an expectation not met by then is dropped.
 const EXPECT_NEXT_MS = 30_000;
+// How long update() waits for the layers in front (onInvalidation) before it reports the invalidation as queued.
+const LISTENER_WAIT_MS = 2_000;
 
 export class TagStore {
   /** @type {Map<string, TagState>} */
@@ -38,7 +41,7 @@ export class TagStore {
   /** @type {NodeJS.Timeout | null} */ #retryTimer = null;
   #journalLines = 0;
   /** @type {Set<(ids: string[]) => void>} */ #landedListeners = new Set();
-  /** @type {Set<(op: TagOp) => void>} */ #invalidationListeners = new Set();
+  /** @type {Set<(op: TagOp) => void | Promise<void>>} */ #invalidationListeners = new Set();
   /** Ids that landed since start, so a listener registered late still hears of them. @type {string[]} */
   #landed = [];
   /** Same batch handed to both handler kinds by Next (one array object): applied once. @type {WeakMap<string[], Promise<unknown>>} */
@@ -79,19 +82,12 @@ export class TagStore {
     const op = tagOp([...tags], durations, Date.now(), id);
     if (expectNext) this.#expect(op.tags, durations);
     this.#apply(op);
-    for (const listener of this.#invalidationListeners) {
-      try {
-        listener(op);
-      } catch (error) {
-        log.error(`an invalidation listener failed: ${errorMessage(error)}`);
-      }
-    }
     this.#append([{ o: op, q: this.redis ? 1 : 0 }]);
-    if (!this.redis) return { id: op.id, status: 'applied' };
+    if (!this.redis) return { id: op.id, status: (await this.#notify(op)) ? 'applied' : 'queued' };
     try {
       await this.#push(op);
       this.#append([{ l: op.id }]);
-      return { id: op.id, status: 'applied' };
+      return { id: op.id, status: (await this.#notify(op)) ? 'applied' : 'queued' };
     } catch (error) {
       this.#queued.push(op);
       log.state('redis-flush', 'failed', `invalidations are queued: Redis did not take them (${errorMessage(error)}); retrying until it does`);
@@ -139,10 +135,45 @@ export class TagStore {
   }
 
   /**
+   * Tells the invalidation listeners, once every instance serves by it (applied here without Redis; in Redis with
+   * it). Resolves true if all of them finished within LISTENER_WAIT_MS; otherwise false, and the op's id is
+   * announced to onLanded listeners when they do (so the revalidation log shows it pending until then).
+   * @param {TagOp} op
+   */
+  async #notify(op) {
+    if (this.#invalidationListeners.size === 0) return true;
+    const all = Promise.all(
+      [...this.#invalidationListeners].map(async (listener) => {
+        try {
+          await listener(op);
+        } catch (error) {
+          log.error(`an invalidation listener failed: ${errorMessage(error)}`);
+        }
+      }),
+    );
+    /** @type {NodeJS.Timeout | undefined} */
+    let timer;
+    const timely = await Promise.race([all.then(() => true), new Promise((resolve) => (timer = setTimeout(resolve, LISTENER_WAIT_MS, false)))]);
+    clearTimeout(timer);
+    if (!timely) void all.then(() => this.#announceLanded(op.id));
+    return /** @type {boolean} */ (timely);
+  }
+
+  /** @param {string} id */
+  #announceLanded(id) {
+    this.#landed.push(id);
+    if (this.#landed.length > 1_000) this.#landed.splice(0, this.#landed.length - 1_000);
+    for (const listener of this.#landedListeners) listener([id]);
+  }
+
+  /**
    * Calls `listener` with every invalidation this instance makes (not those it learns of from other instances), once
-   * it is applied here: for layers in front of the app (an edge cache) that must hear of each invalidation once.
+   * every instance serves by it (at once without Redis; once Redis has it otherwise): for layers in front of the
+   * app (an edge cache) that must hear of each invalidation once, and only when a refetch from any instance is
+   * fresh. update() awaits the promise it returns (up to LISTENER_WAIT_MS; past that the invalidation is reported
+   * queued until it resolves), so it should resolve only once the layer has the invalidation, retrying meanwhile.
    * `op.expired <= op.at` means "expired now" (updateTag, expire: 0); otherwise the tag went stale ('max').
-   * @param {(op: TagOp) => void} listener
+   * @param {(op: TagOp) => void | Promise<void>} listener
    */
   onInvalidation(listener) {
     this.#invalidationListeners.add(listener);
@@ -280,9 +311,8 @@ export class TagStore {
       }
       this.#queued.shift();
       this.#append([{ l: op.id }]);
-      this.#landed.push(op.id);
-      if (this.#landed.length > 1_000) this.#landed.splice(0, this.#landed.length - 1_000);
-      for (const listener of this.#landedListeners) listener([op.id]);
+      // Landed once the layers in front have it too.
+      void this.#notify(op).then((timely) => timely && this.#announceLanded(op.id));
     }
     if (!this.#queued.length) log.state('redis-flush', 'ok', 'every queued invalidation has reached Redis');
     else this.#scheduleRetry();
@@ -362,5 +392,11 @@ const g = /** @type {Record<symbol, TagStore | undefined>} */ (/** @type {unknow
 
 /** The process's one tag store (handlers and app code reach the same one, whichever bundle they are in). */
 export function getTagStore() {
-  return (g[KEY] ??= new TagStore({ redis: getRedis(), dir: config.dir, prefix: config.prefix }));
+  let store = g[KEY];
+  if (!store) {
+    store = g[KEY] = new TagStore({ redis: getRedis(), dir: config.dir, prefix: config.prefix });
+    const edge = edgeConfig();
+    if (edge) store.onInvalidation(edgePurger(edge));
+  }
+  return store;
 }

@@ -5,6 +5,9 @@
 // (deploy/nginx/cluster.conf.template) on PORT (default 3000) alternating between them.
 // Ctrl-C or SIGTERM stops, in order: nginx, the instances (they finish their requests), the inventory service, the
 // database. Every process it starts is tied to it (scripts/process/supervise.ts): none outlives it, even if it is killed.
+// `--edge`: Varnish (deploy/varnish/, the edge cache, purged by the instances' invalidations) on PORT instead of nginx;
+// it balances between the instances itself.
+import { parseArgs } from 'node:util';
 import { createDatabase } from '@/db/client';
 import { EmbeddedDatabaseBusyError, startEmbeddedDatabase } from '@/db/embedded';
 import { runMigrations } from '@/db/migrate';
@@ -25,6 +28,7 @@ import {
   waitForHttp,
   type Cluster,
 } from './cluster-env';
+import { VARNISH_MISSING, findVarnishd, newPurgeSecret, startEdge, type Edge } from './edge-env';
 import { appSecrets } from './local-secret';
 import { Shutdown } from './process/supervise';
 
@@ -36,6 +40,9 @@ const ports = { lb: port, a: port + 1, b: port + 2 };
 const inventoryPort = Number(process.env.INVENTORY_PORT ?? 4100);
 const redisUrl = process.env.REDIS_URL || DEFAULT_REDIS_URL;
 const distDir = '.next-cluster';
+const { values: options } = parseArgs({ options: { edge: { type: 'boolean', default: false } } });
+const edge = options.edge;
+const front = edge ? 'Varnish' : 'nginx';
 const say = (line: string) => console.log(`▸ ${line}`);
 function refuse(message: string): never {
   console.error(message);
@@ -43,7 +50,7 @@ function refuse(message: string): never {
 }
 if (!Number.isInteger(port) || port < 1 || port > 65_533) refuse(`PORT must be a port number (got ${process.env.PORT})`);
 await requireRedis(redisUrl).catch((error: Error) => refuse(error.message));
-if (!findNginx()) refuse(NGINX_MISSING);
+if (edge ? !findVarnishd() : !findNginx()) refuse(edge ? VARNISH_MISSING : NGINX_MISSING);
 const needed: [number, string, string][] = [
   [ports.lb, host, 'the load balancer'],
   [ports.a, '127.0.0.1', 'instance a'],
@@ -60,7 +67,7 @@ const shutdown = new Shutdown();
 // the build if one runs, the inventory service, the database.
 shutdown.onSignals(
   () => exitCode,
-  (signal) => say(`${signal}: stopping nginx, the instances (finishing their requests), the inventory service, then the database`),
+  (signal) => say(`${signal}: stopping ${front}, the instances (finishing their requests), the inventory service, then the database`),
 );
 async function fail(message: string): Promise<never> {
   if (!shutdown.started) console.error(message);
@@ -104,7 +111,7 @@ try {
   let inventoryUrl = process.env.INVENTORY_API_URL;
   if (!inventoryUrl) {
     inventoryUrl = `http://127.0.0.1:${inventoryPort}`;
-    say(`Starting the inventory service on ${inventoryUrl} (data in .data/inventory); it notifies the app through nginx`);
+    say(`Starting the inventory service on ${inventoryUrl} (data in .data/inventory); it notifies the app through ${front}`);
     const inventory = stopStep(
       'the inventory service',
       startProcess('inventory', process.execPath, ['--import', 'tsx', 'inventory/server.ts'], {
@@ -119,6 +126,9 @@ try {
 
   // One Server Actions key and one deployment id, for the build and for every instance.
   const deployment = deploymentEnv();
+  // With the edge: where and how the instances purge it (a new secret per run), and the public origin is its own.
+  const purgeSecret = newPurgeSecret();
+  const edgeEnv = edge ? { EDGE_PURGE_URL: `http://127.0.0.1:${port}/`, EDGE_PURGE_SECRET: purgeSecret, SITE_URL: process.env.SITE_URL || `http://localhost:${port}` } : {};
   const appEnv: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: url,
@@ -127,6 +137,7 @@ try {
     INVENTORY_API_URL: inventoryUrl,
     REDIS_URL: redisUrl,
     NEXT_TELEMETRY_DISABLED: '1',
+    ...edgeEnv,
   };
   say(`Building once into ${distDir} (deployment ${deployment.NEXT_DEPLOYMENT_ID})`);
   const build = shutdown.add('next build', startProcess('build', process.execPath, [NEXT_BIN, 'build'], { ...appEnv, NEXT_DIST_DIR: distDir }));
@@ -137,39 +148,53 @@ try {
   await startProcess('typegen', process.execPath, [NEXT_BIN, 'typegen'], { ...appEnv, NEXT_DIST_DIR: '' }, () => {}).exited;
   await unlessStopping();
 
-  say(`Starting instances a and b on 127.0.0.1:${ports.a} and :${ports.b}, and nginx on ${host}:${port}`);
-  let cluster: Cluster | undefined;
-  stopStep('the instances', { stop: async () => cluster?.stop() });
-  stopStep('nginx', { stop: async () => cluster?.nginx?.stop() });
-  cluster = await startCluster({ env: appEnv, distDir, ports, nginx: true, host, keepCopies: true });
+  say(`Starting instances a and b on 127.0.0.1:${ports.a} and :${ports.b}, and ${front} on ${host}:${port}`);
+  // Registered before they start, so a Ctrl-C during the start stops what did start.
+  const running: { cluster?: Cluster; varnish?: Edge } = {};
+  stopStep('the instances', { stop: async () => running.cluster?.stop() });
+  stopStep(front, { stop: async () => (edge ? running.varnish?.stop() : running.cluster?.nginx?.stop()) });
+  const cluster = (running.cluster = await startCluster({ env: appEnv, distDir, ports, nginx: !edge, host, keepCopies: true }));
   await unlessStopping();
-  const lb = new URL(cluster.lbUrl!);
+  if (edge) {
+    running.varnish = await startEdge({
+      host,
+      port,
+      backends: INSTANCE_NAMES.map((name) => ({ name: `instance_${name}`, host: '127.0.0.1', port: ports[name] })),
+      purgeSecret,
+      distDir,
+    });
+    await unlessStopping();
+  }
+  const frontProc = edge ? running.varnish!.proc : cluster.nginx!.proc;
+  const lb = new URL(edge ? running.varnish!.url : cluster.lbUrl!);
   console.log(
     [
       '',
-      `  Load balancer  http://${['127.0.0.1', '0.0.0.0', '::'].includes(host) ? 'localhost' : lb.hostname}:${lb.port}  (nginx, round robin; the x-upstream header names the instance)`,
+      edge
+        ? `  Edge cache     http://${['127.0.0.1', '0.0.0.0', '::'].includes(host) ? 'localhost' : lb.hostname}:${lb.port}  (Varnish, round robin; x-edge-cache says HIT, STALE, MISS or PASS)`
+        : `  Load balancer  http://${['127.0.0.1', '0.0.0.0', '::'].includes(host) ? 'localhost' : lb.hostname}:${lb.port}  (nginx, round robin; the x-upstream header names the instance)`,
       `  Instance a     ${cluster.urlA}`,
       `  Instance b     ${cluster.urlB}`,
       `  Redis          ${redactRedisUrl(redisUrl)}`,
-      `  nginx          ${cluster.nginx!.prefix} (config, access.log)`,
+      ...(edge ? [] : [`  nginx          ${cluster.nginx!.prefix} (config, access.log)`]),
       '',
-      '  Ctrl-C stops nginx, the instances, the inventory service and the database, in that order.',
+      `  Ctrl-C stops ${front}, the instances, the inventory service and the database, in that order.`,
       '',
     ].join('\n'),
   );
 
-  // An instance that dies is reported, and nginx sends everything to the other; with none left, or no nginx, stop.
+  // An instance that dies is reported, and the front (nginx or Varnish) sends everything to the other; with none left, or no front, stop.
   const lost = new Set<string>();
   for (const name of INSTANCE_NAMES) {
     void cluster.instances[name].proc()!.exited.then((code) => {
       if (shutdown.started) return;
       lost.add(name);
-      console.error(`▸ Instance ${name} exited (code ${code}); nginx sends its requests to the other.`);
+      console.error(`▸ Instance ${name} exited (code ${code}); ${front} sends its requests to the other.`);
       if (lost.size === INSTANCE_NAMES.length) void fail('▸ No instance left: stopping.');
     });
   }
-  void cluster.nginx!.proc.exited.then((code) => {
-    if (!shutdown.started) void fail(`▸ nginx exited (code ${code}): stopping.`);
+  void frontProc.exited.then((code) => {
+    if (!shutdown.started) void fail(`▸ ${front} exited (code ${code}): stopping.`);
   });
 } catch (error) {
   await fail(error instanceof Error ? error.message : String(error));

@@ -4,10 +4,14 @@
 // stops accepting and finishes the requests it is serving, then the inventory service, then the database.
 // None of them outlives this script, even if it is killed (scripts/process/supervise.ts). One demo per folder
 // (scripts/process/demo-lock.ts).
+// `--edge`: the edge cache (Varnish, deploy/varnish/) serves on PORT, the app on PORT+1; every invalidation purges it.
+import { parseArgs } from 'node:util';
 import { createDatabase } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
 import { seed } from '@/db/seed';
 import { parseSecrets } from '@/lib/webhooks/secrets';
+import { waitForHttp } from './cluster-env';
+import { VARNISH_MISSING, findVarnishd, newPurgeSecret, startEdge } from './edge-env';
 import { appSecrets } from './local-secret';
 import { claimDemo, secondDemoMessage } from './process/demo-lock';
 import { Shutdown, spawnTied } from './process/supervise';
@@ -18,6 +22,16 @@ const port = process.env.PORT ?? '3000';
 const host = process.env.HOST ?? '127.0.0.1';
 const inventoryPort = process.env.INVENTORY_PORT ?? '4100';
 const appUrl = `http://${host === '127.0.0.1' ? 'localhost' : host}:${port}`;
+const { values: options } = parseArgs({ options: { edge: { type: 'boolean', default: false } } });
+// Checked before anything starts; without --edge Varnish is never needed.
+if (options.edge && !findVarnishd()) {
+  console.error(VARNISH_MISSING);
+  process.exit(1);
+}
+// With the edge, the app itself listens on loopback, one port up; the public origin (PORT, SITE_URL) is the edge's.
+const appPort = options.edge ? String(Number(port) + 1) : port;
+const appHost = options.edge ? '127.0.0.1' : host;
+const purgeSecret = newPurgeSecret();
 
 const claim = claimDemo(process.cwd());
 if (!claim.claimed) {
@@ -84,14 +98,27 @@ try {
   }
   claim.update({ inventoryUrl });
 
-  const env = { ...process.env, DATABASE_URL: url, ...secrets, INVENTORY_API_URL: inventoryUrl, NEXT_TELEMETRY_DISABLED: '1', PORT: port };
+  // `next start` sets PORT to the port it listens on: behind the edge the public origin must be said outright.
+  const edgeEnv = options.edge ? { EDGE_PURGE_URL: `http://127.0.0.1:${port}/`, EDGE_PURGE_SECRET: purgeSecret, SITE_URL: process.env.SITE_URL || appUrl } : {};
+  const env = { ...process.env, DATABASE_URL: url, ...secrets, INVENTORY_API_URL: inventoryUrl, NEXT_TELEMETRY_DISABLED: '1', PORT: port, ...edgeEnv };
   console.log('▸ Building (next build)');
   const built = await shutdown.add('next build', spawnTied('next build', process.execPath, [NEXT, 'build'], { env })).exited;
   await unlessStopping();
   if (built !== 0) await fail(built);
 
-  console.log(`▸ Serving on ${appUrl}  (Ctrl-C stops the app, the inventory service and the database)`);
-  const app = shutdown.add('the app', spawnTied('next start', process.execPath, [NEXT, 'start', '-H', host, '-p', port], { env }));
+  if (!options.edge) console.log(`▸ Serving on ${appUrl}  (Ctrl-C stops the app, the inventory service and the database)`);
+  else console.log(`▸ Starting the app on http://127.0.0.1:${appPort}`);
+  const app = shutdown.add('the app', spawnTied('next start', process.execPath, [NEXT, 'start', '-H', appHost, '-p', appPort], { env }));
+  if (options.edge) {
+    await waitForHttp(`http://127.0.0.1:${appPort}/feed.xml`, { name: 'next start', exited: app.exited }, 120_000);
+    await unlessStopping();
+    const distDir = process.env.NEXT_DIST_DIR || '.next';
+    const edge = shutdown.add('the edge', await startEdge({ host, port: Number(port), backends: [{ name: 'app', host: '127.0.0.1', port: Number(appPort) }], purgeSecret, distDir }));
+    void edge.proc.exited.then((code) => {
+      if (!shutdown.started) void fail(code || 1);
+    });
+    console.log(`▸ Serving on ${appUrl} through the edge cache (Varnish; x-edge-cache says HIT, STALE, MISS or PASS)  (Ctrl-C stops the edge, the app, the inventory service and the database)`);
+  }
   claim.update({ appUrl });
   const code = await app.exited;
   await unlessStopping();

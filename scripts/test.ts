@@ -3,13 +3,16 @@
 //   2. for each database — the embedded PostgreSQL, and a real PostgreSQL server (TEST_POSTGRES_URL,
 //      default postgres://postgres@127.0.0.1:5432/postgres) — on a fresh database made for this run:
 //      integration tests of every query, then `next build && next start` and the Playwright suite in Chromium.
-// Options: --db embedded|server|both (default both), --skip-e2e, --skip-empty, --skip-cluster, and anything after `--` goes to Playwright.
+//   On one database, the same build also runs as two instances sharing Redis (e2e/cluster/), and behind the edge cache
+//   (Varnish: e2e/edge/ and the cache-semantics specs again, through it).
+// Options: --db embedded|server|both (default both), --skip-e2e, --skip-empty, --skip-cluster, --skip-edge, and anything after `--` goes to Playwright.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { newSecret, parseSecrets } from '@/lib/webhooks/secrets';
 import { deploymentEnv } from './cluster-env';
+import { VARNISH_MISSING, findVarnishd, newPurgeSecret, startEdge } from './edge-env';
 import { appSecrets } from './local-secret';
 import {
   canConnect,
@@ -29,6 +32,7 @@ const { values, positionals } = parseArgs({
     // For a quick local run of a few specs: leaves out the empty-deployment build.
     'skip-empty': { type: 'boolean', default: false },
     'skip-cluster': { type: 'boolean', default: false },
+    'skip-edge': { type: 'boolean', default: false },
   },
 });
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -195,6 +199,10 @@ async function databaseSuite(make: () => Promise<TestDatabase>, key: string) {
           });
           passed = countPlaywright(out) && code === 0 && passed;
         }
+        if (key === clusterDatabase && !values['skip-edge']) {
+          console.log(`\n━━ edge tests (Varnish in front of one instance) on ${db.name} ━━`);
+          passed = (await edgePhase(appEnv, port, inventory.url, key)) && passed;
+        }
         return passed;
       } finally {
         await inventory.stop();
@@ -204,6 +212,45 @@ async function databaseSuite(make: () => Promise<TestDatabase>, key: string) {
   } finally {
     await db.drop();
     rmSync(env.NEXT_DIST_DIR, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The tested build again, with the edge cache in front (deploy/varnish/): the edge specs, and the cache-semantics specs
+ * with BASE_URL at the edge, so every invalidation they make must reach it. The instance listens on the port the
+ * inventory service notifies; the public origin (SITE_URL) is the edge's.
+ */
+async function edgePhase(appEnv: NodeJS.ProcessEnv, port: number, inventoryUrl: string, key: string) {
+  if (!findVarnishd()) throw new Error(`${VARNISH_MISSING}\nOr leave the edge tests out: npm test -- --skip-edge`);
+  const edgePort = await freePort();
+  const purgeSecret = newPurgeSecret();
+  const env = { ...appEnv, EDGE_PURGE_URL: `http://127.0.0.1:${edgePort}/`, EDGE_PURGE_SECRET: purgeSecret, SITE_URL: `http://127.0.0.1:${edgePort}` };
+  const app = await startServer(NODE, ['node_modules/next/dist/bin/next', 'start', '-H', '127.0.0.1', '-p', String(port)], env, `http://127.0.0.1:${port}/feed.xml`, 'next start (behind the edge)');
+  try {
+    const edge = await startEdge({
+      port: edgePort,
+      backends: [{ name: 'app', host: '127.0.0.1', port }],
+      purgeSecret,
+      distDir: appEnv.NEXT_DIST_DIR!,
+      log: (line) => process.env.EDGE_LOG && console.log(line),
+    });
+    try {
+      const out = path.join(reports, `e2e-edge-${key}.json`);
+      const code = await run(bin('playwright'), ['test', '-c', 'e2e/playwright.config.ts'], {
+        ...env,
+        EDGE: '1',
+        BASE_URL: edge.url,
+        APP_URL: app.url,
+        INVENTORY_URL: inventoryUrl,
+        CHROMIUM_PATH: CHROMIUM,
+        PLAYWRIGHT_JSON_OUTPUT_NAME: out,
+      });
+      return countPlaywright(out) && code === 0;
+    } finally {
+      await edge.stop();
+    }
+  } finally {
+    await app.stop();
   }
 }
 

@@ -1,0 +1,171 @@
+// The edge cache (Varnish, deploy/varnish/) in front of one instance: `npm test` runs these with BASE_URL pointing
+// at the edge and APP_URL at the instance behind it (scripts/test.ts, edge phase).
+import { expect, test, type APIRequestContext, type APIResponse } from '@playwright/test';
+import { tags } from '../../lib/cache/tags';
+import { db, publishedPost } from '../support/db';
+import { expectFreshAtOnce, expectStaleThenFresh, timesShown } from '../support/freshness';
+import { ADA, signedInPage } from '../support/studio';
+import { sendWebhook } from '../support/webhook';
+
+const APP_URL = process.env.APP_URL;
+const edgeState = (response: APIResponse) => response.headers()['x-edge-cache'];
+const RSC = { rsc: '1' };
+
+test.beforeAll(() => {
+  if (!APP_URL) throw new Error('APP_URL (the instance behind the edge) is not set: run the edge specs through `npm test`');
+});
+
+/** Requests `url` through the edge until the edge serves it from its cache (the first request may miss). */
+async function cachedAtEdge(request: APIRequestContext, url: string, headers: Record<string, string> = {}) {
+  await expect.poll(async () => edgeState(await request.get(url, { headers })), { message: `${url} is never kept by the edge`, timeout: 10_000 }).toBe('HIT');
+}
+
+async function restore(request: APIRequestContext, post: { id: number; title: string }) {
+  await db()`update posts set title = ${post.title} where id = ${post.id}`;
+  await sendWebhook(request, { tags: [tags.post(post.id)], mode: 'expire' });
+}
+
+test('every cached response reaches the edge with the tags of its content, HTML and RSC alike, and clients never see them', async ({ request }) => {
+  const post = await publishedPost(3);
+  // A miss first (the post expired now), then a hit: both carry the tags.
+  expect((await sendWebhook(request, { tags: [tags.post(post.id)], mode: 'expire' })).status()).toBe(200);
+  for (const headers of [{}, {}, RSC]) {
+    const direct = await request.get(`${APP_URL}/posts/${post.slug}`, { headers });
+    expect(direct.status()).toBe(200);
+    const sent = (direct.headers()['x-ntc-cache-tags'] ?? '').split(',');
+    for (const tag of [tags.post(post.id), tags.postSlug(post.slug), tags.content]) expect(sent, JSON.stringify(headers)).toContain(tag);
+  }
+  const feed = await request.get(`${APP_URL}/feed.xml`);
+  expect((feed.headers()['x-ntc-cache-tags'] ?? '').split(',')).toContain(tags.posts);
+
+  await cachedAtEdge(request, `/posts/${post.slug}`);
+  const throughEdge = await request.get(`/posts/${post.slug}`);
+  expect(throughEdge.headers()['x-ntc-cache-tags']).toBeUndefined();
+  expect(throughEdge.headers().xkey).toBeUndefined();
+});
+
+test('HTML and RSC answers for one URL are kept apart at the edge', async ({ request }) => {
+  const post = await publishedPost(4);
+  const url = `/posts/${post.slug}`;
+  for (const [headers, type] of [
+    [{}, 'text/html'],
+    [RSC, 'text/x-component'],
+    [{ ...RSC, 'next-router-prefetch': '1' }, 'text/x-component'],
+    [{}, 'text/html'],
+  ] as const) {
+    for (let i = 0; i < 2; i++) {
+      const response = await request.get(url, { headers });
+      expect(response.status()).toBe(200);
+      expect(response.headers()['content-type'], `${JSON.stringify(headers)} #${i + 1}`).toContain(type);
+      const body = await response.text();
+      if (type === 'text/html') expect(body.startsWith('<!DOCTYPE html>')).toBe(true);
+      else expect(body).not.toContain('<!DOCTYPE html>');
+    }
+  }
+  // The HTML was kept: its second request was an edge hit, and still HTML (checked above).
+  await cachedAtEdge(request, url);
+});
+
+test('after expire, the purge has reached the edge when the webhook answers: the first request is fresh', async ({ request }) => {
+  const post = await publishedPost(7);
+  const url = `/posts/${post.slug}`;
+  const changed = `${post.title} (edge, expire)`;
+  try {
+    await cachedAtEdge(request, url);
+    await db()`update posts set title = ${changed} where id = ${post.id}`;
+    // Without a purge the edge would keep answering its copy: the row changed behind the app's back.
+    expect(timesShown(await (await request.get(url)).text(), changed)).toBe(0);
+    expect((await sendWebhook(request, { tags: [tags.post(post.id)], mode: 'expire' })).status()).toBe(200);
+    await expectFreshAtOnce(async () => {
+      const response = await request.get(url);
+      expect(edgeState(response)).toBe('MISS');
+      return timesShown(await response.text(), changed) > 0;
+    }, 'through the edge');
+  } finally {
+    await restore(request, post);
+  }
+});
+
+test("after 'max', the edge serves its copy once, then the fresh render (never Next's own stale copy again)", async ({ request }) => {
+  const post = await publishedPost(8);
+  const url = `/posts/${post.slug}`;
+  const changed = `${post.title} (edge, max)`;
+  try {
+    await cachedAtEdge(request, url);
+    await db()`update posts set title = ${changed} where id = ${post.id}`;
+    expect((await sendWebhook(request, { tags: [tags.post(post.id)], mode: 'max' })).status()).toBe(200);
+    const states: string[] = [];
+    await expectStaleThenFresh(async () => {
+      const response = await request.get(url);
+      states.push(edgeState(response));
+      return timesShown(await response.text(), changed) > 0;
+    }, 'through the edge');
+    // The soft purge reached the edge before the webhook answered: its first answer was its own copy, served stale.
+    expect(states[0]).toBe('STALE');
+  } finally {
+    await restore(request, post);
+  }
+});
+
+test('a client-side navigation after an invalidation shows the fresh content through the edge', async ({ browser, request }) => {
+  const post = await publishedPost(0);
+  const changed = `${post.title} (edge, navigation)`;
+  /** From the home page, a client-side navigation (an RSC request through the edge) to the post. */
+  async function navigate() {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto('/');
+    const rsc = page.waitForResponse((r) => r.url().includes(`/posts/${post.slug}`) && r.request().headers().rsc === '1');
+    await page.locator(`a[href="/posts/${post.slug}"]:visible`).first().click();
+    await expect(page).toHaveURL(new RegExp(`/posts/${post.slug}$`));
+    await rsc;
+    const heading = (await page.getByRole('heading', { level: 1 }).filter({ visible: true }).textContent()) ?? '';
+    await context.close();
+    return heading;
+  }
+  try {
+    expect(await navigate()).toBe(post.title);
+    expect(await navigate()).toBe(post.title); // the edge now holds the RSC answers of this navigation
+    await db()`update posts set title = ${changed} where id = ${post.id}`;
+    expect((await sendWebhook(request, { tags: [tags.post(post.id)], mode: 'expire' })).status()).toBe(200);
+    expect(await navigate()).toBe(changed);
+  } finally {
+    await restore(request, post);
+  }
+});
+
+test('a signed-in author never gets a cached page: the studio and public pages pass the edge', async ({ browser }) => {
+  const page = await signedInPage(browser, ADA);
+  for (const url of ['/', '/', '/studio', '/studio']) {
+    const response = (await page.goto(url))!;
+    expect(response.status(), url).toBe(200);
+    expect((await response.allHeaders())['x-edge-cache'], url).toBe('PASS');
+  }
+  // The author's own studio, not a copy kept for someone else.
+  await expect(page.getByTestId('signed-in-as').filter({ visible: true })).toBeVisible();
+  await page.context().close();
+});
+
+test('POSTs are never cached, and a POST never answers a later GET', async ({ request }) => {
+  for (let i = 0; i < 2; i++) {
+    const response = await request.post('/', { headers: { 'content-type': 'text/plain' }, data: 'x' });
+    expect(edgeState(response)).toBe('PASS');
+    const webhook = await request.post('/api/revalidate', { headers: { 'content-type': 'application/json' }, data: '{}' });
+    expect(webhook.status()).toBe(401);
+    expect(edgeState(webhook)).toBe('PASS');
+  }
+  await cachedAtEdge(request, '/');
+  const after = await request.get('/');
+  expect(after.headers()['content-type']).toContain('text/html');
+});
+
+test('only the app may purge: a PURGE without the secret is refused and purges nothing', async ({ request }) => {
+  const post = await publishedPost(2);
+  await cachedAtEdge(request, `/posts/${post.slug}`);
+  const attempts: Record<string, string>[] = [{}, { 'x-edge-purge-secret': 'not-the-secret-at-all', 'x-edge-purge': 'hard', 'x-edge-tags': tags.post(post.id) }];
+  for (const headers of attempts) {
+    const response = await request.fetch('/', { method: 'PURGE', headers });
+    expect(response.status()).toBe(403);
+  }
+  expect(edgeState(await request.get(`/posts/${post.slug}`))).toBe('HIT');
+});
