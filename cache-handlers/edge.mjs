@@ -23,7 +23,11 @@ const PURGE_TIMEOUT_MS = 5_000;
  * @typedef {{ url: string, secret: string }} EdgeConfig
  */
 
-/** @returns {EdgeConfig | null} EDGE_PURGE_URL and EDGE_PURGE_SECRET, or null when no edge is configured. */
+/**
+ * EDGE_PURGE_URL and EDGE_PURGE_SECRET, or null when no edge is configured.
+ * @param {Record<string, string | undefined>} [env]
+ * @returns {EdgeConfig | null}
+ */
 export function edgeConfig(env = process.env) {
   const url = env.EDGE_PURGE_URL;
   if (!url) return null;
