@@ -14,7 +14,7 @@ import { LENA, signIn } from '../support/studio';
 import { sendWebhook } from '../support/webhook';
 
 // The flood test sets CACHE_MAX_ENTRIES low enough to reach the bound quickly.
-const MAX_ENTRIES = 500;
+const MAX_ENTRIES = 200;
 const distDir = process.env.CLUSTER_DIST_DIR ?? '';
 let redis: RedisServer;
 let cluster: Cluster;
@@ -230,9 +230,10 @@ test('Redis stops mid-run: no errors, and an invalidation made meanwhile reaches
   }
 });
 
-test('10,000 invented URLs: shared storage stays within CACHE_MAX_ENTRIES', async () => {
-  test.setTimeout(600_000);
-  const total = 10_000;
+test('a flood of invented URLs (ten times the bound): shared storage stays within CACHE_MAX_ENTRIES', async () => {
+  // `npm run bench:shared-cache` floods 10,000 and reports memory and storage; ten times the bound proves the bound.
+  test.setTimeout(300_000);
+  const total = 10 * MAX_ENTRIES;
   let next = 0;
   const worker = async (context: APIRequestContext) => {
     while (next < total) {
