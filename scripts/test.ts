@@ -1,4 +1,5 @@
 // npm test: the whole suite.
+//   0. lint (ESLint, `npm run lint`): a problem stops the run at once
 //   1. unit tests (vitest), and process tests (tests/process: shutdown order, no orphans, one demo per folder)
 //   2. for each database — the embedded PostgreSQL, and a real PostgreSQL server (TEST_POSTGRES_URL,
 //      default postgres://postgres@127.0.0.1:5432/postgres) — on a fresh database made for this run:
@@ -257,6 +258,13 @@ async function edgePhase(appEnv: NodeJS.ProcessEnv, port: number, inventoryUrl: 
 // The cluster phase runs on the real server when there is one (as in CI), otherwise on the embedded database.
 const clusterDatabase = values.db === 'embedded' || !(await canConnect(SERVER_URL)) ? 'embedded' : 'server';
 
+// Lint first: it takes seconds, so a problem it finds stops the run before any database or build.
+console.log('\n━━ lint ━━');
+if ((await run(bin('eslint'), ['.', '--max-warnings=0'], baseEnv)) !== 0) {
+  console.error('\nLint failed (see above; `npm run lint` runs it alone). No tests were run.');
+  rmSync(reports, { recursive: true, force: true });
+  process.exit(1);
+}
 await phase('unit tests', () => vitest('unit', ['tests/unit', 'tests/process', 'inventory/test'], baseEnv));
 if (values.db !== 'server') await databaseSuite(embeddedTestDatabase, 'embedded');
 if (values.db !== 'embedded') {
