@@ -1,6 +1,6 @@
 import { CacheStamp } from '@/app/_components/cache-stamp';
 import { getRevalidationLog } from '@/lib/cache-log';
-import { describeActor, describeSource } from '@/lib/cache/log-labels';
+import { describeActor, describeOutcome, describeSource } from '@/lib/cache/log-labels';
 import { tagVocabulary } from '@/lib/cache/tags';
 
 export const metadata = { title: 'Cache log' };
@@ -36,7 +36,7 @@ export default async function CachePage() {
                     <td className="py-2 pr-4">{describeSource(r)}</td>
                     <td className="py-2 pr-4 whitespace-nowrap">{modeLabel[r.mode]}</td>
                     <td className="py-2 pr-4 font-mono text-xs">{r.tags.join(' ')}</td>
-                    <td className="py-2 pr-4">{r.outcome === 'applied' ? 'applied' : 'duplicate: not acted on'}</td>
+                    <td className="py-2 pr-4">{describeOutcome(r)}</td>
                     <td className="py-2 font-mono text-xs">{describeActor(r)}</td>
                   </tr>
                 ))}

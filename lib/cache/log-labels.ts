@@ -30,3 +30,15 @@ export function describeActor(row: { source: string; actor: string }): string {
   const role = row.actor.split(':', 1)[0];
   return Object.hasOwn(roleLabels, role) && row.actor.includes(':') ? roleLabels[role] : 'a studio user';
 }
+
+const outcomeLabels: Record<string, string> = {
+  applied: 'applied',
+  pending: 'pending: applied on this instance, waiting for Redis',
+  failed: 'failed: not applied (the sender retries)',
+  duplicate: 'duplicate: not acted on',
+};
+
+/** Where an invalidation stands (see lib/cache/invalidate.ts): applied, pending, failed, or a duplicate delivery. */
+export function describeOutcome(row: { outcome: string }): string {
+  return Object.hasOwn(outcomeLabels, row.outcome) ? outcomeLabels[row.outcome] : row.outcome;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeActor, describeSource } from '@/lib/cache/log-labels';
+import { describeActor, describeOutcome, describeSource } from '@/lib/cache/log-labels';
 
 describe('/cache log labels', () => {
   it('shows a studio change only as one of the known kinds', () => {
@@ -19,5 +19,12 @@ describe('/cache log labels', () => {
 
   it('shows the delivery id for webhooks', () => {
     expect(describeActor({ source: 'webhook', actor: 'msg_123' })).toBe('msg_123');
+  });
+
+  it('says where each invalidation stands, pending and failed included', () => {
+    expect(describeOutcome({ outcome: 'applied' })).toBe('applied');
+    expect(describeOutcome({ outcome: 'pending' })).toMatch(/^pending/);
+    expect(describeOutcome({ outcome: 'failed' })).toMatch(/^failed/);
+    expect(describeOutcome({ outcome: 'duplicate' })).toMatch(/^duplicate/);
   });
 });
