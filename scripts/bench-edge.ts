@@ -9,7 +9,7 @@
 // Uses DATABASE_URL (else a fresh embedded database, seeded) and builds into .next-bench-edge unless --dist names a
 // finished build of this commit for that database.
 import autocannon from 'autocannon';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -90,7 +90,9 @@ try {
 
   // nginx serving the very bytes the app answers for that page, from a file.
   const body = await (await fetch(direct)).text();
-  mkdirSync(path.join(nginxDir, 'www'));
+  // Started as root, nginx's workers run as an unprivileged user, which must read the page.
+  chmodSync(nginxDir, 0o755);
+  mkdirSync(path.join(nginxDir, 'www'), { mode: 0o755 });
   writeFileSync(path.join(nginxDir, 'www', 'page.html'), body);
   const conf = path.join(nginxDir, 'nginx.conf');
   writeFileSync(
@@ -112,7 +114,8 @@ try {
   ] as const) {
     for (let i = 0; i < 5; i++) await fetch(url).then((r) => r.text());
     const result = await autocannon({ url, connections, duration });
-    rows.push([label, result.requests.average.toFixed(0), `${result.latency.p50} ms`, `${result.latency.p99} ms`, String(result.non2xx + result.errors)]);
+    if (result.non2xx + result.errors > 0) throw new Error(`${label}: ${result.non2xx} non-2xx answers and ${result.errors} errors: the figures would mean nothing`);
+    rows.push([label, result.requests.average.toFixed(0), `${result.latency.p50} ms`, `${result.latency.p99} ms`]);
     console.log(`  ${rows.at(-1)!.join('  ')}`);
   }
   const rate = (i: number) => Number(rows[i][1]);
