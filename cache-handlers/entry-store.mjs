@@ -10,9 +10,9 @@ import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { LRUCache } from 'lru-cache';
-import { buildScope } from './config.mjs';
+import { buildScope, config } from './config.mjs';
 import { log } from './log.mjs';
-import { isReady } from './redis.mjs';
+import { getRedis, isReady } from './redis.mjs';
 
 /**
  * @template {{ timestamp: number }} R
@@ -170,4 +170,23 @@ export class EntryStore {
     this.#files = new Map(/** @type {[string, number][]} */ (found));
     return this.#files;
   }
+}
+
+/**
+ * The store of one layer with this process's settings (config.mjs) and Redis connection.
+ * @template {{ timestamp: number }} R
+ * @param {string} layer
+ * @param {{ perBuild?: boolean }} [options]
+ * @returns {EntryStore<R>}
+ */
+export function entryStoreFor(layer, { perBuild = false } = {}) {
+  return new EntryStore({
+    layer,
+    redis: getRedis(),
+    dir: config.dir,
+    prefix: config.prefix,
+    memoryBytes: config.memoryBytes,
+    maxEntries: config.maxEntries,
+    perBuild,
+  });
 }

@@ -9,8 +9,7 @@
 //   once (x-nextjs-cache: STALE) and renders a fresh one in the background.
 import { config } from './config.mjs';
 import { EDGE_TAGS_HEADER } from './edge.mjs';
-import { EntryStore } from './entry-store.mjs';
-import { getRedis } from './redis.mjs';
+import { entryStoreFor } from './entry-store.mjs';
 import { getTagStore } from './tag-store.mjs';
 
 /**
@@ -21,17 +20,9 @@ import { getTagStore } from './tag-store.mjs';
  */
 
 const tagStore = getTagStore();
-/** @type {EntryStore<StoredPage>} */
-const entries = new EntryStore({
-  layer: 'pages',
-  redis: getRedis(),
-  dir: config.dir,
-  prefix: config.prefix,
-  memoryBytes: config.memoryBytes,
-  maxEntries: config.maxEntries,
-  // A page from another build references that build's scripts: never serve it to this one.
-  perBuild: true,
-});
+// A page from another build references that build's scripts: never serve it to this one (perBuild).
+/** @type {import('./entry-store.mjs').EntryStore<StoredPage>} */
+const entries = entryStoreFor('pages', { perBuild: true });
 
 /**
  * Page and route entries carry their tags (with the implicit `_N_T_` path tags) in a header; fetch entries get them

@@ -2,9 +2,7 @@
 // The `'use cache'` handler (next.config.ts `cacheHandlers.default` and `.remote`). Interface: next/dist/server/lib/
 // cache-handlers/types.d.ts. Entries live in entry-store.mjs, tag state in tag-store.mjs; this file maps Next's
 // calls onto them with the semantics of Next's own in-memory handler, shared across instances and restarts.
-import { config } from './config.mjs';
-import { EntryStore } from './entry-store.mjs';
-import { getRedis } from './redis.mjs';
+import { entryStoreFor } from './entry-store.mjs';
 import { getTagStore } from './tag-store.mjs';
 
 /**
@@ -12,15 +10,8 @@ import { getTagStore } from './tag-store.mjs';
  */
 
 const tagStore = getTagStore();
-/** @type {EntryStore<StoredEntry>} */
-const entries = new EntryStore({
-  layer: 'use-cache',
-  redis: getRedis(),
-  dir: config.dir,
-  prefix: config.prefix,
-  memoryBytes: config.memoryBytes,
-  maxEntries: config.maxEntries,
-});
+/** @type {import('./entry-store.mjs').EntryStore<StoredEntry>} */
+const entries = entryStoreFor('use-cache');
 /** A get for a key whose set is still streaming waits for it (the interface requires it). @type {Map<string, Promise<void>>} */
 const pendingSets = new Map();
 
