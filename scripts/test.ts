@@ -147,20 +147,33 @@ async function databaseSuite(make: () => Promise<TestDatabase>, key: string) {
       if ((await run(bin('tsx'), ['scripts/seed.ts'], env)) !== 0) throw new Error('seeding failed');
       // The inventory service (its own process and storage) notifies this app's webhook, as in production.
       const [port, inventoryPort] = [await freePort(), await freePort()];
-      const inventoryDir = mkdtempSync(path.join(os.tmpdir(), 'ntc-inventory-'));
-      const inventory = await startServer(
-        bin('tsx'),
-        ['inventory/server.ts'],
-        {
-          ...env,
-          INVENTORY_PORT: String(inventoryPort),
-          INVENTORY_DATA_DIR: inventoryDir,
-          INVENTORY_WEBHOOK_URL: `http://127.0.0.1:${port}/api/revalidate`,
-          INVENTORY_WEBHOOK_SECRET: parseSecrets(env.REVALIDATE_SECRET)[0],
-        },
-        `http://127.0.0.1:${inventoryPort}/health`,
-        'inventory service',
-      );
+      // A fresh store for each phase that starts from the seed, so no phase sees what an earlier one changed.
+      let inventoryDir = '';
+      const startInventory = async () => {
+        inventoryDir = mkdtempSync(path.join(os.tmpdir(), 'ntc-inventory-'));
+        return startServer(
+          bin('tsx'),
+          ['inventory/server.ts'],
+          {
+            ...env,
+            INVENTORY_PORT: String(inventoryPort),
+            INVENTORY_DATA_DIR: inventoryDir,
+            INVENTORY_WEBHOOK_URL: `http://127.0.0.1:${port}/api/revalidate`,
+            INVENTORY_WEBHOOK_SECRET: parseSecrets(env.REVALIDATE_SECRET)[0],
+          },
+          `http://127.0.0.1:${inventoryPort}/health`,
+          'inventory service',
+        );
+      };
+      let inventory = await startInventory();
+      /** Back to the seeded content, a new inventory store and no cache entries left by the phase before. */
+      const freshData = async () => {
+        if ((await run(bin('tsx'), ['scripts/seed.ts'], env)) !== 0) throw new Error('seeding failed');
+        rmSync(path.join(env.NEXT_DIST_DIR, 'cache', 'tagged'), { recursive: true, force: true });
+        await inventory.stop();
+        rmSync(inventoryDir, { recursive: true, force: true });
+        inventory = await startInventory();
+      };
       const appEnv = { ...env, INVENTORY_API_URL: inventory.url };
       try {
         const started = performance.now();
@@ -190,6 +203,7 @@ async function databaseSuite(make: () => Promise<TestDatabase>, key: string) {
         // The same build as two instances sharing a Redis of their own (e2e/cluster/): on one database is enough.
         if (key === clusterDatabase && !values['skip-cluster']) {
           console.log(`\n━━ cluster tests (two instances, Redis) on ${db.name} ━━`);
+          await freshData();
           const out = path.join(reports, `e2e-cluster-${key}.json`);
           const code = await run(bin('playwright'), ['test', '-c', 'e2e/playwright.config.ts'], {
             ...appEnv,
@@ -202,6 +216,7 @@ async function databaseSuite(make: () => Promise<TestDatabase>, key: string) {
         }
         if (key === clusterDatabase && !values['skip-edge']) {
           console.log(`\n━━ edge tests (Varnish in front of one instance) on ${db.name} ━━`);
+          await freshData();
           passed = (await edgePhase(appEnv, port, inventory.url, key)) && passed;
         }
         return passed;
