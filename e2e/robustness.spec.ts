@@ -1,4 +1,5 @@
 // A hostile client gets clear answers, never a 500 (issue 10, items 6–9).
+import { tags } from '../lib/cache/tags';
 import { expect, test, type Page } from '@playwright/test';
 import { db } from './support/db';
 import { ADA, signedInPage } from './support/studio';
@@ -184,7 +185,7 @@ test('control characters in a title behind the app’s back leave the feed and s
   const [post] = await db()`select id, title, excerpt from posts where status = 'published' order by published_at desc, id desc limit 1`;
   try {
     await db()`update posts set title = ${`Ctrl\u0001\u0008\u001B chars & <tags>`}, excerpt = ${'Excerpt\u000B'} where id = ${post.id}`;
-    expect((await sendWebhook(request, { tags: [`post:${post.id}`, 'posts'], mode: 'expire' })).status()).toBe(200);
+    expect((await sendWebhook(request, { tags: [tags.post(post.id), tags.posts], mode: 'expire' })).status()).toBe(200);
     const feed = await request.get('/feed.xml');
     expect(feed.status()).toBe(200);
     const xml = await feed.text();
@@ -197,6 +198,6 @@ test('control characters in a title behind the app’s back leave the feed and s
     expect(errors).toEqual([0, 0]);
   } finally {
     await db()`update posts set title = ${post.title}, excerpt = ${post.excerpt} where id = ${post.id}`;
-    await sendWebhook(request, { tags: [`post:${post.id}`, 'posts'], mode: 'expire' });
+    await sendWebhook(request, { tags: [tags.post(post.id), tags.posts], mode: 'expire' });
   }
 });

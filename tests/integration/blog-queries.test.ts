@@ -16,6 +16,7 @@ import {
   setOutcome,
 } from '@/db/queries/revalidations';
 import { posts, revalidations } from '@/db/schema';
+import { tags } from '@/lib/cache/tags';
 import { DEFAULT_POST_COUNT, seed } from '@/db/seed';
 
 const { db, sql } = createDatabase(databaseUrl());
@@ -127,7 +128,7 @@ describe('lookups', () => {
 
 describe('revalidation log', () => {
   const delivery = (deliveryId: string) =>
-    ({ tags: ['posts', 'post:1'], mode: 'max' as const, source: 'webhook' as const, actor: deliveryId, deliveryId });
+    ({ tags: [tags.posts, tags.post(1)], mode: 'max' as const, source: 'webhook' as const, actor: deliveryId, deliveryId });
 
   it('claims a delivery once it is applied, and hands back one left pending or failed', async () => {
     const entry = delivery(`msg_${Date.now()}`);
@@ -141,9 +142,9 @@ describe('revalidation log', () => {
     await setOutcome(db, first.id, 'applied');
     expect(await claimDelivery(db, entry)).toEqual({ duplicate: true });
     const recent = await listRecentRevalidations(db, 5);
-    expect(recent[0]).toMatchObject({ tags: ['posts', 'post:1'], mode: 'max', deliveryId: entry.deliveryId, outcome: 'applied' });
+    expect(recent[0]).toMatchObject({ tags: [tags.posts, tags.post(1)], mode: 'max', deliveryId: entry.deliveryId, outcome: 'applied' });
     const last = await lastInvalidationPerTag(db);
-    expect(last.find((l) => l.tag === 'post:1')?.mode).toBe('max');
+    expect(last.find((l) => l.tag === tags.post(1))?.mode).toBe('max');
   });
 
   it('marks queued invalidations applied when they land, and only pending ones', async () => {
