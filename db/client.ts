@@ -3,7 +3,7 @@ import { DrizzleQueryError } from 'drizzle-orm/errors';
 import postgres from 'postgres';
 import * as schema from './schema';
 import { DATABASE_UNAVAILABLE_DIGEST } from './unavailable';
-import { DatabaseUnavailableError, watchedSocket } from './watchdog';
+import { boundQueueWait, DatabaseUnavailableError, watchedSocket } from './watchdog';
 
 export { DATABASE_UNAVAILABLE_DIGEST, DatabaseUnavailableError };
 
@@ -28,6 +28,14 @@ export function createDatabase(url: string, options: Options = {}) {
   return { sql, db: drizzle({ client: sql, schema }) };
 }
 
+/** A pool whose every wait for the database is bounded (see boundedOptions): what the app itself uses. */
+export function createBoundedDatabase(url: string, options: Options = {}, timeoutMs = databaseTimeoutMs()) {
+  const sql = boundQueueWait(postgres(url, { max: 10, onnotice: () => {}, ...options, ...boundedOptions(timeoutMs) }), replyTimeoutMs(timeoutMs));
+  return { sql, db: drizzle({ client: sql, schema }) };
+}
+
+const replyTimeoutMs = (timeoutMs: number) => timeoutMs + 2000;
+
 /** How long the app waits for the database: `DATABASE_TIMEOUT_MS`, 5 s by default. */
 export function databaseTimeoutMs(): number {
   const value = Number(process.env.DATABASE_TIMEOUT_MS ?? 5000);
@@ -42,18 +50,19 @@ export function databaseTimeoutMs(): number {
  * - the watchdog socket (db/watchdog.ts): a server that sends nothing for `timeoutMs` + 2 s while a reply is owed
  *   (frozen: statement_timeout never fires) loses the connection, and its queries fail with DatabaseUnavailableError.
  * - connect_timeout: a new connection that is not ready in that time fails (the watchdog covers it first).
+ * - the wait for a free connection: cancelled after the same time (createBoundedDatabase, db/watchdog.ts).
  * - backoff: reconnecting waits at most 1 s (postgres.js grows it to 20 s), so the app is back as soon as the
  *   database is.
  */
-export function boundedOptions(timeoutMs = databaseTimeoutMs()): Options {
-  const replyTimeoutMs = timeoutMs + 2000;
+function boundedOptions(timeoutMs: number): Options {
+  const replyTimeout = replyTimeoutMs(timeoutMs);
   return {
-    connect_timeout: Math.ceil(replyTimeoutMs / 1000) + 1,
+    connect_timeout: Math.ceil(replyTimeout / 1000) + 1,
     idle_timeout: 60,
     backoff: (attempt: number) => Math.min(0.05 * 2 ** attempt, 1),
     connection: { statement_timeout: timeoutMs, idle_in_transaction_session_timeout: timeoutMs * 2 },
     // Not in postgres.js's types, but a documented option: a function that returns the socket to use.
-    ...({ socket: watchedSocket(replyTimeoutMs) } as object),
+    ...({ socket: watchedSocket(replyTimeout) } as object),
   };
 }
 
@@ -120,14 +129,11 @@ digestWhenUnavailable(DrizzleQueryError.prototype);
 digestWhenUnavailable(DatabaseUnavailableError.prototype);
 
 // One pool per process. Kept on globalThis so `next dev` hot reloads reuse it instead of leaking pools.
-const globalForDb = globalThis as unknown as { __ntcDb?: ReturnType<typeof createDatabase> };
+const globalForDb = globalThis as unknown as { __ntcDb?: ReturnType<typeof createBoundedDatabase> };
 
 /** The app's database, connected on first use (so importing this module never needs DATABASE_URL). */
 export function getDb(): Database {
-  globalForDb.__ntcDb ??= createDatabase(databaseUrl(), {
-    max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
-    ...boundedOptions(),
-  });
+  globalForDb.__ntcDb ??= createBoundedDatabase(databaseUrl(), { max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
   return globalForDb.__ntcDb.db;
 }
 

@@ -6,11 +6,15 @@
 // server's statement_timeout cannot help, since a frozen server does not run it.
 //
 // This socket counts the replies it is owed: one ReadyForQuery ('Z') for the startup message, and one for every
-// Sync ('S') or simple Query ('Q') sent. While a reply is owed, the server must send *something* within
-// `replyTimeoutMs`; otherwise the socket is destroyed with DatabaseUnavailableError. postgres.js then fails the
-// queries on that connection with that error and opens a new connection for the next query, so the pool recovers
-// by itself as soon as the database answers again. An idle connection owes nothing and is never timed out here.
+// Sync ('S') or simple Query ('Q') sent; a Flush ('H', which postgres.js sends to describe a new statement before
+// running it) is owed whatever the server sends next. While a reply is owed, the server must send *something*
+// within `replyTimeoutMs`; otherwise the socket is destroyed with DatabaseUnavailableError. postgres.js then fails
+// the queries on that connection with that error and opens a new connection for the next query, so the pool
+// recovers by itself as soon as the database answers again. An idle connection owes nothing and is never timed out.
+//
+// A query that waits for a free connection is not on any socket yet: `boundQueueWait` bounds that wait.
 import net from 'node:net';
+import type postgres from 'postgres';
 
 export class DatabaseUnavailableError extends Error {
   readonly code = 'DATABASE_UNAVAILABLE';
@@ -50,6 +54,7 @@ function messageCounter(types: Set<number>, { untypedFirst }: { untypedFirst: bo
 
 const SYNC = 0x53; // 'S'
 const QUERY = 0x51; // 'Q'
+const FLUSH = 0x48; // 'H'
 const READY_FOR_QUERY = 0x5a; // 'Z'
 
 interface SocketOptions {
@@ -72,8 +77,10 @@ export function watchedSocket(replyTimeoutMs: number) {
     if (options.ssl) return socket;
 
     const sent = messageCounter(new Set([SYNC, QUERY]), { untypedFirst: true });
+    const flushes = messageCounter(new Set([FLUSH]), { untypedFirst: true });
     const received = messageCounter(new Set([READY_FOR_QUERY]), { untypedFirst: false });
     let owed = 0;
+    let flushed = false; // a Flush sent and nothing received since
     let timer: NodeJS.Timeout | undefined;
     const stop = () => {
       clearTimeout(timer);
@@ -91,15 +98,15 @@ export function watchedSocket(replyTimeoutMs: number) {
     socket.write = ((chunk: unknown, ...rest: unknown[]) => {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array);
       const replies = sent(bytes);
-      if (replies > 0) {
-        owed += replies;
-        if (!timer) arm();
-      }
+      if (flushes(bytes) > 0) flushed = true;
+      owed += replies;
+      if ((replies > 0 || flushed) && !timer) arm();
       return write(chunk, ...rest);
     }) as typeof socket.write;
 
     socket.on('data', (chunk: Buffer) => {
       owed = Math.max(0, owed - received(chunk));
+      flushed = false;
       // Any bytes are progress (a long result arrives in many chunks); silence while a reply is owed is not.
       if (owed > 0) arm();
       else stop();
@@ -107,4 +114,38 @@ export function watchedSocket(replyTimeoutMs: number) {
     socket.on('close', stop);
     return socket;
   };
+}
+
+/**
+ * Bounds the wait for a free connection. postgres.js queues a query while every connection is busy or still
+ * connecting, and the watchdog above can only time a query once it is on a socket: with the database frozen, a
+ * queue deeper than the pool drained in waves of one reply timeout each (20 queries on 2 connections: 30 s), and a
+ * page render with its prefetches easily queues that many. A query still waiting after `waitMs` is cancelled:
+ * postgres.js removes it from the queue and rejects it with SQLSTATE 57014 (which isDatabaseUnavailable knows).
+ * A query already sent is left to the watchdog. Transactions (`begin`) are not bounded here: cancelling one that
+ * then got a connection would race with its own writes; they fail as their connection attempt does.
+ */
+export function boundQueueWait<T extends postgres.Sql<{ [x: string]: unknown }>>(sql: T, waitMs: number): T {
+  const bounded = <Q extends { cancel(): unknown }>(query: Q): Q => {
+    // Not awaited here: postgres.js runs a query only when it is awaited, after the caller chose its format.
+    setTimeout(() => {
+      // postgres.js internals, stable across its 3.x releases: `state` is set once the query is on a connection,
+      // and `reject` is how the pool fails it (a settled query ignores both).
+      const internals = query as unknown as { state: unknown; reject: (error: unknown) => void };
+      if (internals.state) return;
+      const reject = internals.reject;
+      internals.reject = (cause) =>
+        reject(new DatabaseUnavailableError(`No database connection became free within ${waitMs} ms`, { cause }));
+      void query.cancel();
+    }, waitMs).unref();
+    return query;
+  };
+  return new Proxy(sql, {
+    apply: (target, self, args) => bounded(Reflect.apply(target, self, args)),
+    get(target, property, receiver) {
+      if (property !== 'unsafe') return Reflect.get(target, property, receiver);
+      const unsafe: T['unsafe'] = (...args) => bounded(target.unsafe(...args));
+      return unsafe;
+    },
+  });
 }

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql as q } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { boundedOptions, createDatabase, DATABASE_UNAVAILABLE_DIGEST, isDatabaseUnavailable } from '@/db/client';
+import { createBoundedDatabase, createDatabase, DATABASE_UNAVAILABLE_DIGEST, isDatabaseUnavailable } from '@/db/client';
 import { embeddedTestDatabase, type TestDatabase } from '@/scripts/test-env';
 
 const TIMEOUT_MS = 1000;
@@ -60,7 +60,7 @@ afterAll(async () => {
 
 describe('a frozen database', () => {
   it('fails queries, transactions and new connections within the bound, then recovers by itself', async () => {
-    const pool = createDatabase(server.url, { max: 3, ...boundedOptions(TIMEOUT_MS) });
+    const pool = createBoundedDatabase(server.url, { max: 3 }, TIMEOUT_MS);
     try {
       expect(await pool.db.execute(q`select 1 as one`)).toEqual([{ one: 1 }]);
 
@@ -71,7 +71,7 @@ describe('a frozen database', () => {
           timed(() => pool.db.transaction((tx) => tx.execute(q`select 2 as two`))),
           // A pool that never connected: the connection attempt itself is bounded.
           timed(async () => {
-            const other = createDatabase(server.url, { max: 1, ...boundedOptions(TIMEOUT_MS) });
+            const other = createBoundedDatabase(server.url, { max: 1 }, TIMEOUT_MS);
             try {
               return await other.db.execute(q`select 3`);
             } finally {
@@ -99,8 +99,31 @@ describe('a frozen database', () => {
     }
   }, 60_000);
 
+  // A page render, its prefetches and the requests beside it queue more queries than the pool has connections.
+  // Each waits for a connection before its own bound starts: without a bound on the whole wait, the queue drained
+  // in waves of one reply timeout each (20 queries on 2 connections: 10 waves, 30 s).
+  it('fails queries queued behind a full pool within the bound too', async () => {
+    const pool = createBoundedDatabase(server.url, { max: 2 }, TIMEOUT_MS);
+    try {
+      expect(await pool.db.execute(q`select 1 as one`)).toEqual([{ one: 1 }]);
+      freeze();
+      try {
+        const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => timed(() => pool.db.execute(q`select ${i}::int as i`))));
+        for (const outcome of outcomes) {
+          expect(isDatabaseUnavailable(outcome.error)).toBe(true);
+          expect(outcome.ms).toBeLessThan(BOUND_MS);
+        }
+      } finally {
+        thaw();
+      }
+      await expect.poll(async () => (await timed(() => pool.db.execute(q`select 6 as six`))).value, { timeout: 15_000 }).toEqual([{ six: 6 }]);
+    } finally {
+      await pool.sql.end({ timeout: 1 });
+    }
+  }, 90_000);
+
   it('leaves slow but live queries alone, and the server cancels runaway ones', async () => {
-    const pool = createDatabase(server.url, { max: 1, ...boundedOptions(TIMEOUT_MS) });
+    const pool = createBoundedDatabase(server.url, { max: 1 }, TIMEOUT_MS);
     try {
       expect(await pool.db.execute(q`select pg_sleep(0.8), 1 as one`)).toMatchObject([{ one: 1 }]);
       const runaway = await timed(() => pool.db.execute(q`select pg_sleep(30)`));
@@ -115,7 +138,7 @@ describe('a frozen database', () => {
   }, 60_000);
 
   it('does not call an ordinary query error "unavailable"', async () => {
-    const pool = createDatabase(server.url, { max: 1, ...boundedOptions(TIMEOUT_MS) });
+    const pool = createBoundedDatabase(server.url, { max: 1 }, TIMEOUT_MS);
     try {
       const failed = await timed(() => pool.db.execute(q`select * from no_such_table`));
       expect(failed.error).toBeDefined();
