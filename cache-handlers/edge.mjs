@@ -9,6 +9,10 @@
 //   onInvalidation), so when a webhook or a Server Action returns, the edge already has it.
 // - A purge that fails is retried until it lands, with backoff, and logged once per change of state; until then
 //   the tag store reports the invalidation as queued, and the revalidation log shows it pending.
+// - A purge not yet taken is kept in a file in CACHE_DIR until it is: an instance restarted meanwhile sends it
+//   again, or the edge would keep serving what the app no longer does until its TTL ran out.
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { log } from './log.mjs';
 
 /** The response header that carries a cached response's tags to the edge (comma-separated, like Next's own). */
@@ -59,16 +63,21 @@ export async function purge(edge, kind, tags) {
 
 /**
  * A listener for TagStore#onInvalidation: resolves once the edge has taken the purge, retrying until it does.
+ * With `dir`, purges not yet taken survive a restart: the next purger made on the same `dir` sends them again.
  * @param {EdgeConfig} edge
+ * @param {{ dir?: string }} [options]
  * @returns {(op: TagOp) => Promise<void>}
  */
-export function edgePurger(edge) {
-  return async (op) => {
+export function edgePurger(edge, { dir } = {}) {
+  const pending = dir ? new PendingPurges(path.join(dir, 'edge-purges.jsonl')) : null;
+  /** @param {TagOp} op */
+  const send = async (op) => {
     const kind = purgeKind(op);
     for (let delay = FIRST_RETRY_MS; ; delay = Math.min(delay * 2, MAX_RETRY_MS)) {
       try {
         await purge(edge, kind, op.tags);
         log.state('edge-purge', 'ok', `the edge at ${edge.url} takes purges again`);
+        pending?.done(op.id);
         return;
       } catch (error) {
         log.state('edge-purge', 'failed', `could not purge the edge at ${edge.url} (${error instanceof Error ? error.message : String(error)}): retrying until it answers`);
@@ -76,4 +85,67 @@ export function edgePurger(edge) {
       }
     }
   };
+  for (const op of pending?.load() ?? []) void send(op);
+  return async (op) => {
+    pending?.add(op);
+    await send(op);
+  };
+}
+
+/** The purges this instance has not yet delivered, in a small journal (one JSON line per purge added or done). */
+class PendingPurges {
+  /** @type {Map<string, TagOp>} */
+  #ops = new Map();
+
+  /** @param {string} file */
+  constructor(file) {
+    this.file = file;
+  }
+
+  /** Reads what an earlier process left undelivered, and keeps only that in the file. */
+  load() {
+    let text = '';
+    try {
+      text = readFileSync(this.file, 'utf8');
+    } catch {
+      return [];
+    }
+    for (const line of text.split('\n')) {
+      try {
+        const record = JSON.parse(line);
+        if (record.add?.id) this.#ops.set(record.add.id, record.add);
+        else if (record.done) this.#ops.delete(record.done);
+      } catch {
+        // a line cut short by a crash: what it said was never acknowledged, so nothing is lost by skipping it
+      }
+    }
+    this.#write([...this.#ops.values()].map((op) => JSON.stringify({ add: op }) + '\n').join(''));
+    return [...this.#ops.values()];
+  }
+
+  /** @param {TagOp} op */
+  add(op) {
+    this.#ops.set(op.id, op);
+    this.#append({ add: op });
+  }
+
+  /** @param {string} id */
+  done(id) {
+    if (!this.#ops.delete(id)) return;
+    // Nothing left to deliver: start the file afresh rather than let it grow with every purge.
+    if (this.#ops.size === 0) this.#write('');
+    else this.#append({ done: id });
+  }
+
+  /** @param {object} record */
+  #append(record) {
+    mkdirSync(path.dirname(this.file), { recursive: true });
+    appendFileSync(this.file, JSON.stringify(record) + '\n');
+  }
+
+  /** @param {string} text */
+  #write(text) {
+    mkdirSync(path.dirname(this.file), { recursive: true });
+    writeFileSync(this.file, text);
+  }
 }

@@ -396,7 +396,7 @@ export function getTagStore() {
   if (!store) {
     store = g[KEY] = new TagStore({ redis: getRedis(), dir: config.dir, prefix: config.prefix });
     const edge = edgeConfig();
-    if (edge) store.onInvalidation(edgePurger(edge));
+    if (edge) store.onInvalidation(edgePurger(edge, { dir: config.dir }));
   }
   return store;
 }

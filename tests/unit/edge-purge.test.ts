@@ -38,9 +38,10 @@ async function edgeEndpoint() {
     res.end(state.failing ? 'backend fetch failed' : 'Purged 1');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  cleanups.push(() => (server.listening ? close() : undefined));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/`, received, state };
+  const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  return { url: `http://127.0.0.1:${port}/`, received, state, close };
 }
 
 function store(url: string) {
@@ -87,6 +88,30 @@ describe('edge purges', () => {
     await expect.poll(() => landed, { timeout: 10_000 }).toContain(id);
     expect(edge.received.length).toBeGreaterThan(attempts);
     expect(edge.received.at(-1)).toMatchObject({ kind: 'hard', tags: 'post:5' });
+  });
+
+  it('sends a purge still pending when its instance stopped once the instance is back, and only once', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ntc-edge-test-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    // The edge is unreachable while the first process runs (nothing listens there)…
+    const gone = await edgeEndpoint();
+    const unreachable = gone.url;
+    await gone.close();
+    const first = new TagStore({ redis: null, dir, prefix: 'edge' });
+    first.onInvalidation(edgePurger({ url: unreachable, secret: SECRET }, { dir }));
+    expect((await first.update(['post:6'], { expire: 0 })).status).toBe('queued');
+
+    // …which then stops (its retries go nowhere); the instance starts again on the same CACHE_DIR, the edge is back.
+    const edge = await edgeEndpoint();
+    edgePurger({ url: edge.url, secret: SECRET }, { dir });
+    await expect.poll(() => edge.received, { timeout: 5_000 }).toEqual([{ method: 'PURGE', secret: SECRET, kind: 'hard', tags: 'post:6' }]);
+
+    // Delivered: a later start has nothing to resend (a resend would be sent before its own first purge).
+    const later = await edgeEndpoint();
+    const third = new TagStore({ redis: null, dir, prefix: 'edge' });
+    third.onInvalidation(edgePurger({ url: later.url, secret: SECRET }, { dir }));
+    expect((await third.update(['post:7'], { expire: 0 })).status).toBe('applied');
+    expect(later.received).toEqual([{ method: 'PURGE', secret: SECRET, kind: 'hard', tags: 'post:7' }]);
   });
 
   it('reads its settings from the environment, and refuses an edge without a secret', () => {
