@@ -9,6 +9,7 @@
 //   onInvalidation), so when a webhook or a Server Action returns, the edge already has it.
 // - A purge that fails is retried until it lands, with backoff, and logged once per change of state; until then
 //   the tag store reports the invalidation as queued, and the revalidation log shows it pending.
+import { getMetrics } from '../metrics/registry.mjs';
 import { log } from './log.mjs';
 
 /** The response header that carries a cached response's tags to the edge (comma-separated, like Next's own). */
@@ -65,12 +66,15 @@ export async function purge(edge, kind, tags) {
 export function edgePurger(edge) {
   return async (op) => {
     const kind = purgeKind(op);
+    const metrics = getMetrics();
     for (let delay = FIRST_RETRY_MS; ; delay = Math.min(delay * 2, MAX_RETRY_MS)) {
       try {
         await purge(edge, kind, op.tags);
+        metrics.edgePurges.inc({ kind });
         log.state('edge-purge', 'ok', `the edge at ${edge.url} takes purges again`);
         return;
       } catch (error) {
+        metrics.edgePurgeFailures.inc({ kind });
         log.state('edge-purge', 'failed', `could not purge the edge at ${edge.url} (${error instanceof Error ? error.message : String(error)}): retrying until it answers`);
         await new Promise((resolve) => setTimeout(resolve, delay).unref?.());
       }
