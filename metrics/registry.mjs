@@ -16,7 +16,7 @@ import client from 'prom-client';
 /** @param {client.Registry} registry */
 function createMetrics(registry) {
   const registers = [registry];
-  client.collectDefaultMetrics({ register: registry, prefix: 'ntc_process_' });
+  client.collectDefaultMetrics({ register: registry, prefix: 'ntc_' });
   return {
     registry,
     cacheHits: new client.Counter({

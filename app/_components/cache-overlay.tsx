@@ -54,34 +54,42 @@ export function CacheOverlayToggle() {
   );
 }
 
+interface Stamp {
+  cachedAt: string;
+  tags: string[];
+}
+
 interface Region {
   top: number;
   left: number;
   width: number;
   height: number;
-  cachedAt: string;
-  tags: string[];
+  stamps: Stamp[];
 }
 
-/** The cached regions now visible: each stamp's enclosing element (the region it closes), in page coordinates. */
+/**
+ * The element a stamp closes: its article or section (a post, a list), or else the element around the stamp's line.
+ * Several stamps in one region (a product and its stock) share one outline.
+ */
+const regionOf = (stamp: HTMLElement) => stamp.closest<HTMLElement>('article, section') ?? stamp.closest('p')?.parentElement ?? stamp.parentElement;
+
+/** The cached regions now displayed, in page coordinates. */
 function findRegions(): Region[] {
-  const regions: Region[] = [];
+  const regions = new Map<HTMLElement, Region>();
   for (const stamp of document.querySelectorAll<HTMLElement>('time[data-cached-at]')) {
     // Pages visited earlier stay mounted but hidden (React Activity): skip what is not displayed.
     if (stamp.getClientRects().length === 0) continue;
-    const region = stamp.closest('p')?.parentElement ?? stamp.parentElement;
-    if (!region) continue;
-    const rect = region.getBoundingClientRect();
-    regions.push({
-      top: rect.top + window.scrollY,
-      left: rect.left + window.scrollX,
-      width: rect.width,
-      height: rect.height,
-      cachedAt: stamp.dataset.cachedAt ?? '',
-      tags: (stamp.dataset.cacheTags ?? '').split(' ').filter(Boolean),
-    });
+    const element = regionOf(stamp);
+    if (!element) continue;
+    let region = regions.get(element);
+    if (!region) {
+      const rect = element.getBoundingClientRect();
+      region = { top: rect.top + window.scrollY, left: rect.left + window.scrollX, width: rect.width, height: rect.height, stamps: [] };
+      regions.set(element, region);
+    }
+    region.stamps.push({ cachedAt: stamp.dataset.cachedAt ?? '', tags: (stamp.dataset.cacheTags ?? '').split(' ').filter(Boolean) });
   }
-  return regions;
+  return [...regions.values()];
 }
 
 const meaningOf = (tag: string) => {
@@ -107,22 +115,23 @@ function CacheOverlay() {
     <div aria-label="Cache overlay" role="region" className="pointer-events-none absolute top-0 left-0 z-50" data-testid="cache-overlay">
       {regions.map((r, i) => (
         <div
-          key={`${r.cachedAt}-${i}`}
+          key={i}
           className="absolute rounded border-2 border-dashed border-amber-500"
           style={{ top: r.top, left: r.left, width: r.width, height: r.height }}
         >
-          <div
-            className="pointer-events-auto absolute top-0 right-0 max-w-md -translate-y-full rounded-t bg-amber-100 px-2 py-0.5 text-xs text-amber-950 shadow"
-            data-testid="cache-overlay-region"
-            data-generated-at={r.cachedAt}
-          >
-            <span>generated <span data-testid="cache-overlay-generated">{utcTime(r.cachedAt)}</span></span>
-            {now !== null && <span> · age <span data-testid="cache-overlay-age">{formatAge(now - Date.parse(r.cachedAt))}</span></span>}
-            <div className="font-mono">
-              {r.tags.map((tag) => (
-                <span key={tag} title={meaningOf(tag)} className="mr-1.5 inline-block">{tag}</span>
-              ))}
-            </div>
+          {/* Inside the outline's top corner: above it, it would cover what precedes the region (the footer's switch). */}
+          <div className="pointer-events-auto absolute top-0 right-0 max-w-md space-y-1 rounded-bl bg-amber-100/95 px-2 py-0.5 text-xs text-amber-950 shadow">
+            {r.stamps.map((stamp, j) => (
+              <div key={j} data-testid="cache-overlay-region" data-generated-at={stamp.cachedAt}>
+                <span>generated <span data-testid="cache-overlay-generated">{utcTime(stamp.cachedAt)}</span></span>
+                {now !== null && <span> · age <span data-testid="cache-overlay-age">{formatAge(now - Date.parse(stamp.cachedAt))}</span></span>}
+                <div className="font-mono">
+                  {stamp.tags.map((tag) => (
+                    <span key={tag} title={meaningOf(tag)} className="mr-1.5 inline-block">{tag}</span>
+                  ))}
+                </div>
+              </div>
+            ))}
           </div>
         </div>
       ))}
