@@ -42,7 +42,7 @@ export class EntryStore {
    * The newest entry for `key` that `usable` accepts; if none is, the newest one found (the caller may still serve
    * it as stale). A memory copy that is no longer usable is checked against the shared store, where another instance
    * may already have put a fresh one.
-   * `found.layer` tells where the answer came from (or, for a miss, the last layer asked), for the metrics.
+   * `found.layer` tells where the answer came from (the shared store when there is none), for the metrics.
    * @param {string} key
    * @param {(record: R) => boolean} usable
    * @param {{ layer?: import('../metrics/registry.mjs').Layer }} [found]

@@ -33,7 +33,7 @@ function createMetrics(registry) {
     }),
     cacheMisses: new client.Counter({
       name: 'ntc_cache_misses_total',
-      help: 'Cache reads with nothing servable (absent, or expired by a tag), by handler and the last layer consulted',
+      help: 'Cache reads with nothing servable (absent, or expired by a tag), by handler and the layer that held the entry (the shared store when none did)',
       labelNames: /** @type {const} */ (['handler', 'layer']),
       registers,
     }),
