@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { mergeTagState, tagOp } from '@/cache-handlers/tag-state.mjs';
 import { carriers, carriersByPattern, patternOf } from '@/lib/cache-inspector/carriers';
 import { groupTimeline, type LogRow } from '@/lib/cache-inspector/timeline';
 import { tags, tagVocabulary } from '@/lib/cache/tags';
@@ -14,6 +15,24 @@ describe('carriers of the tag vocabulary', () => {
     expect(patternOf(tags.post(12))).toBe('post:<id>');
     expect(patternOf(tags.posts)).toBe(tags.posts);
     expect(patternOf('_N_T_/posts/a')).toBeNull();
+  });
+});
+
+vi.mock('server-only', () => ({}));
+const { conditionOf } = await import('@/lib/cache-inspector/tag-states');
+
+describe("a tag's state, as the inspector shows it", () => {
+  const at = 1_000_000;
+  const after = (ops: [number, { expire: number } | undefined][]) =>
+    ops.reduce((state, [time, durations], i) => mergeTagState(state, tagOp(['t'], durations, time, String(i))), {} as ReturnType<typeof mergeTagState>);
+
+  it("is stale after 'max', expired after updateTag or expire: 0, and the latest of them wins", () => {
+    expect(conditionOf('t', after([[at, { expire: 31_536_000 }]]), at + 1)).toEqual({ tag: 't', state: 'stale', since: at });
+    expect(conditionOf('t', after([[at, undefined]]), at + 1)).toEqual({ tag: 't', state: 'expired', since: at });
+    expect(conditionOf('t', after([[at, { expire: 0 }]]), at + 1)).toEqual({ tag: 't', state: 'expired', since: at });
+    expect(conditionOf('t', after([[at, undefined], [at + 5, { expire: 31_536_000 }]]), at + 10)).toMatchObject({ state: 'stale', since: at + 5 });
+    expect(conditionOf('t', after([[at, { expire: 31_536_000 }], [at + 5, undefined]]), at + 10)).toMatchObject({ state: 'expired', since: at + 5 });
+    expect(conditionOf('t', {}, at)).toBeNull();
   });
 });
 
