@@ -114,6 +114,19 @@ test('a studio Server Action: the inspector records it and the counters move', a
   }
 });
 
+test('the inspector is live: a cache hit, which invalidates nothing, shows in its counters at once', async ({ page, request }) => {
+  const post = await publishedPost();
+  await expect.poll(async () => (await request.get(`/posts/${post.slug}`)).headers()['x-nextjs-cache']).toBe('HIT');
+  const response = await page.goto('/cache');
+  // Not cacheable as a whole, by Next or by anything in front: it must never show an old state of the cache.
+  expect(response!.headers()['cache-control']).toContain('no-store');
+  const hits = 'ntc_cache_hits_total{handler="pages",layer="memory"}';
+  const before = await shown(page, hits);
+  expect((await request.get(`/posts/${post.slug}`)).headers()['x-nextjs-cache']).toBe('HIT');
+  await page.reload();
+  expect(await shown(page, hits)).toBeGreaterThan(before);
+});
+
 test('pages stay static and edge-cacheable with the overlay on and off', async ({ page }) => {
   const post = await publishedPost(1);
   for (const url of ['/', `/posts/${post.slug}`]) {
