@@ -10,7 +10,7 @@ export default defineConfig([
   {
     // The app's own code never loads the embedded database or the local tooling: those are devDependencies and
     // scripts (`npm run demo`, `dev`, tests), not part of what `next build` bundles or `next start` runs.
-    files: ['app/**', 'lib/**', 'db/**', 'cache-handlers/**', 'proxy.ts', 'instrumentation.ts'],
+    files: ['app/**', 'lib/**', 'db/**', 'cache-handlers/**', 'metrics/**', 'proxy.ts', 'instrumentation.ts'],
     ignores: ['db/embedded.ts'],
     rules: {
       'no-restricted-imports': [

@@ -64,8 +64,9 @@ const nextConfig: NextConfig = {
   // The test runner builds into its own directory per database, so a running demo's .next is never touched.
   distDir: process.env.NEXT_DIST_DIR || '.next',
   // postgres.js and ioredis are Node packages with native or dynamic parts: load them at runtime. (The embedded
-  // database is tooling only: the app never imports it, which the linter enforces.)
-  serverExternalPackages: ['postgres', 'ioredis'],
+  // database is tooling only: the app never imports it, which the linter enforces.) prom-client too: the cache
+  // handlers (loaded by Node, unbundled) and the app's bundles then share one copy (metrics/registry.mjs).
+  serverExternalPackages: ['postgres', 'ioredis', 'prom-client'],
 };
 
 export default nextConfig;

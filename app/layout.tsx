@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getNavigation } from '@/lib/blog';
+import { CacheOverlayToggle } from './_components/cache-overlay';
 import { CacheStamp } from './_components/cache-stamp';
 import './globals.css';
 
@@ -54,6 +55,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
             <Link href="/catalog" className="hover:underline">Catalog</Link>
             <Link href="/cache" className="hover:underline">Cache log</Link>
             <Link href="/studio" className="hover:underline">Studio (authors)</Link>
+            <CacheOverlayToggle />
             <span>Every region shows when it was cached and which tags it carries.</span>
           </div>
           <div className="mx-auto max-w-5xl px-4">

@@ -13,6 +13,7 @@
 //   again, or the edge would keep serving what the app no longer does until its TTL ran out.
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { getMetrics } from '../metrics/registry.mjs';
 import { log } from './log.mjs';
 
 /** The response header that carries a cached response's tags to the edge (comma-separated, like Next's own). */
@@ -73,13 +74,16 @@ export function edgePurger(edge, { dir } = {}) {
   /** @param {TagOp} op */
   const send = async (op) => {
     const kind = purgeKind(op);
+    const metrics = getMetrics();
     for (let delay = FIRST_RETRY_MS; ; delay = Math.min(delay * 2, MAX_RETRY_MS)) {
       try {
         await purge(edge, kind, op.tags);
+        metrics.edgePurges.inc({ kind });
         log.state('edge-purge', 'ok', `the edge at ${edge.url} takes purges again`);
         pending?.done(op.id);
         return;
       } catch (error) {
+        metrics.edgePurgeFailures.inc({ kind });
         log.state('edge-purge', 'failed', `could not purge the edge at ${edge.url} (${error instanceof Error ? error.message : String(error)}): retrying until it answers`);
         await new Promise((resolve) => setTimeout(resolve, delay).unref?.());
       }

@@ -42,19 +42,24 @@ export class EntryStore {
    * The newest entry for `key` that `usable` accepts; if none is, the newest one found (the caller may still serve
    * it as stale). A memory copy that is no longer usable is checked against the shared store, where another instance
    * may already have put a fresh one.
+   * `found.layer` tells where the answer came from (the shared store when there is none), for the metrics.
    * @param {string} key
    * @param {(record: R) => boolean} usable
+   * @param {{ layer?: import('../metrics/registry.mjs').Layer }} [found]
    * @returns {Promise<R | undefined>}
    */
-  async get(key, usable) {
+  async get(key, usable, found = {}) {
     const id = this.#id(key);
     const local = this.#memory.get(id)?.record;
+    found.layer = 'memory';
     if (local && usable(local)) return local;
     const shared = await this.#read(id);
     if (shared && (!local || shared.record.timestamp > local.timestamp)) {
       this.#memory.set(id, shared, { ttl: shared.ttlMs > 0 ? shared.ttlMs : undefined });
+      found.layer = this.sharedLayer;
       return shared.record;
     }
+    if (!local) found.layer = this.sharedLayer;
     return local;
   }
 
@@ -62,6 +67,7 @@ export class EntryStore {
    * @param {string} key
    * @param {R} record
    * @param {number} ttlSeconds how long the entry may be served at all (its `expire`)
+   * @returns {Promise<import('../metrics/registry.mjs').Layer>} where it is kept: the shared store, or only memory
    */
   async set(key, record, ttlSeconds) {
     const id = this.#id(key);
@@ -74,9 +80,15 @@ export class EntryStore {
     } catch (error) {
       // Kept in this instance's memory; the shared copy is an optimisation, never a reason to fail a render.
       log.state(`write-${this.layer}`, 'failed', `could not store a ${this.layer} entry (${error instanceof Error ? error.message : error}); it stays in this instance's memory`);
-      return;
+      return 'memory';
     }
     log.state(`write-${this.layer}`, 'ok', `storing ${this.layer} entries again`);
+    return this.sharedLayer;
+  }
+
+  /** The store behind the LRU. @returns {'redis' | 'file'} */
+  get sharedLayer() {
+    return this.redis ? 'redis' : 'file';
   }
 
   /** What this instance holds in memory now (bytes are the serialised size). */

@@ -7,6 +7,7 @@
 // - a tag expired after the entry was made → null: a blocking render, the reader gets fresh content;
 // - a tag stale (revalidateTag 'max') → the entry, reported as older than its revalidate time, so Next serves it
 //   once (x-nextjs-cache: STALE) and renders a fresh one in the background.
+import { fillTimer, getMetrics } from '../metrics/registry.mjs';
 import { config } from './config.mjs';
 import { EDGE_TAGS_HEADER } from './edge.mjs';
 import { entryStoreFor } from './entry-store.mjs';
@@ -23,6 +24,9 @@ const tagStore = getTagStore();
 // A page from another build references that build's scripts: never serve it to this one (perBuild).
 /** @type {import('./entry-store.mjs').EntryStore<StoredPage>} */
 const entries = entryStoreFor('pages', { perBuild: true });
+const metrics = getMetrics();
+const fills = fillTimer('pages');
+const labels = /** @param {import('../metrics/registry.mjs').Layer | undefined} layer */ (layer) => ({ handler: 'pages', layer: layer ?? entries.sharedLayer });
 
 /**
  * Page and route entries carry their tags (with the implicit `_N_T_` path tags) in a header; fetch entries get them
@@ -48,24 +52,36 @@ export default class PageCacheHandler {
    * @param {Context} ctx
    */
   async get(key, ctx) {
+    /** @type {{ layer?: import('../metrics/registry.mjs').Layer }} */
+    const found = {};
+    const miss = () => {
+      metrics.cacheMisses.inc(labels(found.layer));
+      fills.missed(key);
+      return null;
+    };
     try {
       await tagStore.sync();
-      const entry = await entries.get(key, (e) => !tagStore.isExpired(tagsOf(e, ctx), e.timestamp) && !tagStore.isStale(tagsOf(e, ctx), e.timestamp));
-      if (!entry) return null;
+      const entry = await entries.get(key, (e) => !tagStore.isExpired(tagsOf(e, ctx), e.timestamp) && !tagStore.isStale(tagsOf(e, ctx), e.timestamp), found);
+      if (!entry) return miss();
       const tags = tagsOf(entry, ctx);
-      if (tagStore.isExpired(tags, entry.timestamp)) return null;
+      if (tagStore.isExpired(tags, entry.timestamp)) return miss();
       let lastModified = entry.timestamp;
       if (tagStore.isStale(tags, entry.timestamp)) {
         const aged = agedForRevalidation(entry, ctx);
         // An entry that never revalidates by time cannot be served stale: render it fresh instead (zero stale
         // responses is within "at most one").
-        if (aged === null) return null;
+        if (aged === null) return miss();
         lastModified = aged;
+        // Next renders a fresh one in the background: its set ends that fill.
+        fills.missed(key);
+        metrics.cacheStaleHits.inc(labels(found.layer));
+      } else {
+        metrics.cacheHits.inc(labels(found.layer));
       }
       return { lastModified, value: withEdgeTags(entry.value, tags, ctx), cacheControl: entry.cacheControl };
     } catch (error) {
       console.error('[cache] page get failed:', error);
-      return null;
+      return miss();
     }
   }
 
@@ -81,7 +97,9 @@ export default class PageCacheHandler {
       const tags = storedTags(data, ctx);
       // Next awaits this set() before it answers a miss, with this same value: the tags added here reach that
       // response too, not only later hits.
-      await entries.set(key, { timestamp: Date.now(), value: withEdgeTags(data, tags, ctx), cacheControl: ctx.cacheControl, tags }, ttl);
+      fills.filled(key);
+      const layer = await entries.set(key, { timestamp: Date.now(), value: withEdgeTags(data, tags, ctx), cacheControl: ctx.cacheControl, tags }, ttl);
+      metrics.cacheSets.inc(labels(layer));
     } catch (error) {
       console.error('[cache] page set failed:', error);
     }

@@ -238,6 +238,11 @@ export class TagStore {
     return this.#states.get(tag);
   }
 
+  /** Every tag this instance knows to have been invalidated, with its state (a copy; for the /cache inspector). */
+  allStates() {
+    return [...this.#states];
+  }
+
   /** @param {TagOp} op */
   #apply(op) {
     for (const tag of op.tags) this.#states.set(tag, mergeTagState(this.#states.get(tag), op));

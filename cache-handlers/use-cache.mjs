@@ -2,6 +2,7 @@
 // The `'use cache'` handler (next.config.ts `cacheHandlers.default` and `.remote`). Interface: next/dist/server/lib/
 // cache-handlers/types.d.ts. Entries live in entry-store.mjs, tag state in tag-store.mjs; this file maps Next's
 // calls onto them with the semantics of Next's own in-memory handler, shared across instances and restarts.
+import { fillTimer, getMetrics } from '../metrics/registry.mjs';
 import { entryStoreFor } from './entry-store.mjs';
 import { getTagStore } from './tag-store.mjs';
 
@@ -14,6 +15,9 @@ const tagStore = getTagStore();
 const entries = entryStoreFor('use-cache');
 /** A get for a key whose set is still streaming waits for it (the interface requires it). @type {Map<string, Promise<void>>} */
 const pendingSets = new Map();
+const metrics = getMetrics();
+const fills = fillTimer('use-cache');
+const labels = /** @param {import('../metrics/registry.mjs').Layer | undefined} layer */ (layer) => ({ handler: 'use-cache', layer: layer ?? entries.sharedLayer });
 
 /** @param {StoredEntry} entry @param {string[]} softTags */
 const allTags = (entry, softTags) => (softTags.length ? [...entry.tags, ...softTags] : entry.tags);
@@ -22,18 +26,25 @@ const allTags = (entry, softTags) => (softTags.length ? [...entry.tags, ...softT
 const handler = {
   async get(cacheKey, softTags) {
     await pendingSets.get(cacheKey);
+    /** @type {{ layer?: import('../metrics/registry.mjs').Layer }} */
+    const found = {};
     try {
-      const entry = await entries.get(cacheKey, (e) => !tagStore.isExpired(allTags(e, softTags), e.timestamp) && !tagStore.isStale(allTags(e, softTags), e.timestamp));
-      if (!entry) return undefined;
-      const tags = allTags(entry, softTags);
+      const entry = await entries.get(cacheKey, (e) => !tagStore.isExpired(allTags(e, softTags), e.timestamp) && !tagStore.isStale(allTags(e, softTags), e.timestamp), found);
+      const tags = entry && allTags(entry, softTags);
       // Both the entry's own tags and the page's implicit (soft) tags count: getExpiration returns Infinity.
-      if (tagStore.isExpired(tags, entry.timestamp)) return undefined;
+      if (!entry || !tags || tagStore.isExpired(tags, entry.timestamp)) {
+        metrics.cacheMisses.inc(labels(found.layer));
+        fills.missed(cacheKey);
+        return undefined;
+      }
       // Stale: served once more while Next makes a fresh one in the background (revalidate -1 forces that).
-      const revalidate = tagStore.isStale(tags, entry.timestamp) ? -1 : entry.revalidate;
-      return { ...entry, revalidate, value: streamOf(entry.value) };
+      const stale = tagStore.isStale(tags, entry.timestamp);
+      (stale ? metrics.cacheStaleHits : metrics.cacheHits).inc(labels(found.layer));
+      return { ...entry, revalidate: stale ? -1 : entry.revalidate, value: streamOf(entry.value) };
     } catch (error) {
       // A cache that cannot answer is a miss, never a failed render.
       console.error('[cache] use-cache get failed:', error);
+      metrics.cacheMisses.inc(labels(found.layer));
       return undefined;
     }
   },
@@ -42,13 +53,16 @@ const handler = {
     /** @type {() => void} */
     let done = () => {};
     pendingSets.set(cacheKey, new Promise((resolve) => (done = resolve)));
+    // Next calls set() as the function starts and streams its result: the fill ends when the stream does.
+    const startedAt = performance.now();
     try {
       const entry = await pendingEntry;
       // expire 0 marks a dynamic entry that Next regenerates on every read: storing it would be a wasted write.
       if (entry.expire === 0) return;
       const value = Buffer.from(await new Response(entry.value).arrayBuffer());
+      fills.filled(cacheKey, startedAt);
       const { tags, stale, timestamp, expire, revalidate } = entry;
-      await entries.set(cacheKey, { tags, stale, timestamp, expire, revalidate, value }, expire);
+      metrics.cacheSets.inc(labels(await entries.set(cacheKey, { tags, stale, timestamp, expire, revalidate, value }, expire)));
     } catch (error) {
       console.error('[cache] use-cache set failed:', error);
     } finally {

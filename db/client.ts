@@ -1,6 +1,7 @@
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { DrizzleQueryError } from 'drizzle-orm/errors';
 import postgres from 'postgres';
+import { getMetrics } from '../metrics/registry.mjs';
 import * as schema from './schema';
 import { DATABASE_UNAVAILABLE_DIGEST } from './unavailable';
 import { boundQueueWait, DatabaseUnavailableError, watchedSocket } from './watchdog';
@@ -24,7 +25,9 @@ export function databaseUrl(): string {
 type Options = postgres.Options<Record<string, never>>;
 
 export function createDatabase(url: string, options: Options = {}) {
-  const sql = postgres(url, { max: 10, onnotice: () => {}, ...options });
+  // postgres.js calls `debug` once per query sent: the metrics count them (ntc_db_queries_total).
+  const queries = getMetrics().dbQueries;
+  const sql = postgres(url, { max: 10, onnotice: () => {}, debug: () => queries.inc(), ...options });
   return { sql, db: drizzle({ client: sql, schema }) };
 }
 

@@ -7,6 +7,7 @@
 //   On one database, the same build also runs as two instances sharing Redis (e2e/cluster/), and behind the edge cache
 //   (Varnish: e2e/edge/ and the cache-semantics specs again, through it).
 // Options: --db embedded|server|both (default both), --skip-e2e, --skip-empty, --skip-cluster, --skip-edge, and anything after `--` goes to Playwright.
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -52,6 +53,8 @@ const baseEnv = {
   REVALIDATE_SECRET: `${secrets.REVALIDATE_SECRET},${newSecret()}`,
   ...deploymentEnv({}),
   REDIS_URL: '',
+  // GET /api/metrics asks for this bearer token; e2e/cache-inspector.spec.ts reads it from here.
+  METRICS_TOKEN: randomBytes(24).toString('base64url'),
 };
 // Several runs may share one checkout (each with its own NTC_TEST_ID): their build directories must not collide.
 const runId = process.env.NTC_TEST_ID ? `-${process.env.NTC_TEST_ID.replace(/\W+/g, '')}` : '';

@@ -1,72 +1,59 @@
+import { connection } from 'next/server';
+import { Suspense } from 'react';
 import { CacheStamp } from '@/app/_components/cache-stamp';
-import { getRevalidationLog } from '@/lib/cache-log';
-import { describeActor, describeOutcome, describeSource } from '@/lib/cache/log-labels';
-import { tagVocabulary } from '@/lib/cache/tags';
+import { inspectCache } from '@/lib/cache-inspector/inspect';
+import { CountersView } from './_components/counters';
+import { TagTable } from './_components/tag-table';
+import { Timeline } from './_components/timeline';
 
-export const metadata = { title: 'Cache log' };
+export const metadata = { title: 'Cache inspector' };
 
-const time = (d: Date) => `${d.toISOString().replace('T', ' ').slice(0, 19)} UTC`;
-const modeLabel: Record<string, string> = { update: 'updateTag', max: "revalidateTag 'max'", expire: 'revalidateTag expire: 0' };
-
-export default async function CachePage() {
-  const { data, stamp } = await getRevalidationLog();
+export default function CachePage() {
   return (
     <div className="space-y-10">
       <header>
-        <h1 className="text-3xl font-bold tracking-tight">Cache log</h1>
+        <h1 className="text-3xl font-bold tracking-tight">Cache inspector</h1>
         <p className="mt-2 max-w-3xl text-zinc-600 dark:text-zinc-300">
-          Every cache invalidation, from the studio’s Server Actions and from webhooks, and the tags this site uses.
+          What the cache holds and does, live: every tag this site uses with its state, the counters of both cache
+          handlers, and every invalidation from the studio’s Server Actions and from webhooks. The same counters are
+          at <code>/api/metrics</code> for Prometheus. To watch a page’s regions being cached and refreshed, switch on
+          the cache overlay in the footer.
         </p>
       </header>
-
-      <section aria-labelledby="recent">
-        <h2 id="recent" className="text-xl font-semibold">Latest invalidations</h2>
-        {data.recent.length === 0 ? (
-          <p className="mt-2 text-zinc-500">Nothing has been invalidated yet.</p>
-        ) : (
-          <div className="mt-2 overflow-x-auto">
-            <table className="w-full text-left text-sm" data-testid="revalidations">
-              <thead className="border-b border-zinc-200 text-zinc-500 dark:border-zinc-800">
-                <tr><th className="py-2 pr-4 font-medium">When</th><th className="py-2 pr-4 font-medium">Source</th><th className="py-2 pr-4 font-medium">How</th><th className="py-2 pr-4 font-medium">Tags</th><th className="py-2 pr-4 font-medium">Outcome</th><th className="py-2 font-medium">By</th></tr>
-              </thead>
-              <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
-                {data.recent.map((r) => (
-                  <tr key={r.id}>
-                    <td className="py-2 pr-4 whitespace-nowrap">{time(r.at)}</td>
-                    <td className="py-2 pr-4">{describeSource(r)}</td>
-                    <td className="py-2 pr-4 whitespace-nowrap">{modeLabel[r.mode]}</td>
-                    <td className="py-2 pr-4 font-mono text-xs">{r.tags.join(' ')}</td>
-                    <td className="py-2 pr-4">{describeOutcome(r)}</td>
-                    <td className="py-2 font-mono text-xs">{describeActor(r)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
-
-      <section aria-labelledby="per-tag">
-        <h2 id="per-tag" className="text-xl font-semibold">Last invalidation of each tag</h2>
-        <ul className="mt-2 grid gap-x-6 gap-y-1 text-sm sm:grid-cols-2" data-testid="per-tag">
-          {data.perTag.map((t) => (
-            <li key={t.tag}><span className="font-mono">{t.tag}</span> — {time(t.at)} ({modeLabel[t.mode]})</li>
-          ))}
-        </ul>
-      </section>
-
-      <section aria-labelledby="vocabulary">
-        <h2 id="vocabulary" className="text-xl font-semibold">Tag vocabulary</h2>
-        <dl className="mt-2 grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[max-content_1fr]">
-          {tagVocabulary.map((t) => (
-            <div key={t.pattern} className="contents">
-              <dt className="font-mono">{t.pattern}</dt>
-              <dd className="text-zinc-600 dark:text-zinc-300">{t.meaning}</dd>
-            </div>
-          ))}
-        </dl>
-      </section>
-      <CacheStamp stamp={stamp} />
+      <Suspense fallback={<p className="text-zinc-500">Reading the live state…</p>}>
+        <LiveInspector />
+      </Suspense>
     </div>
+  );
+}
+
+/** Live: read per request (`connection()`), so it never shows a cached state of the cache. */
+async function LiveInspector() {
+  await connection();
+  const { conditions, counters, lastPerTag, timeline, stamp } = await inspectCache();
+  return (
+    <>
+      <section aria-labelledby="counters">
+        <h2 id="counters" className="text-xl font-semibold">Counters (this instance)</h2>
+        <div className="mt-2"><CountersView counters={counters} /></div>
+      </section>
+
+      <section aria-labelledby="tags">
+        <h2 id="tags" className="text-xl font-semibold">Tags</h2>
+        <p className="mt-1 max-w-3xl text-sm text-zinc-600 dark:text-zinc-300">
+          The state is the tag store’s (the one both handlers decide by) and describes entries made before the given
+          time: <em>stale</em> ones are served once more while a fresh one is made, <em>expired</em> ones never again.
+          Entries made since are fresh.
+          {conditions.other > 0 && ` Next's own path tags invalidated: ${conditions.other}.`}
+        </p>
+        <div className="mt-2"><TagTable conditions={conditions.byPattern} lastPerTag={lastPerTag} /></div>
+      </section>
+
+      <section aria-labelledby="timeline">
+        <h2 id="timeline" className="text-xl font-semibold">Invalidations</h2>
+        <Timeline bands={timeline} />
+        <CacheStamp stamp={stamp} />
+      </section>
+    </>
   );
 }

@@ -52,14 +52,14 @@ export async function listRecentRevalidations(db: Database, limit = 50): Promise
   return db.select().from(revalidations).orderBy(desc(revalidations.at), desc(revalidations.id)).limit(limit);
 }
 
-/** For each tag invalidated within the retained log: when it last was, and how. */
+/** For each tag invalidated within the retained log: when it last was, how, and by what (source, change, actor). */
 export async function lastInvalidationPerTag(db: Database) {
-  const rows = await db.execute<{ tag: string; at: string; mode: string }>(sql`
-    select distinct on (tag) tag, at, mode
+  const rows = await db.execute<{ tag: string; at: string; mode: string; source: string; change: string | null; actor: string }>(sql`
+    select distinct on (tag) tag, at, mode, source, change, actor
     from ${revalidations}, unnest(${revalidations.tags}) as tag
     where ${revalidations.outcome} = 'applied'
     order by tag, at desc`);
-  return [...rows].map((r) => ({ tag: r.tag, at: new Date(r.at), mode: r.mode }));
+  return [...rows].map((r) => ({ tag: r.tag, at: new Date(r.at), mode: r.mode, source: r.source, change: r.change, actor: r.actor }));
 }
 
 /** How much of the log is kept: enough to read recent history, bounded so /cache's queries stay cheap. */

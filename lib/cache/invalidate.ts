@@ -10,6 +10,7 @@ import {
   setOutcome,
   type NewRevalidation,
 } from '@/db/queries/revalidations';
+import { getMetrics, type InvalidationSource } from '@/metrics/registry.mjs';
 import type { TagPlan } from './invalidation-map';
 import { tags, validateTags } from './tags';
 
@@ -52,6 +53,9 @@ export async function invalidate(list: readonly string[], mode: InvalidationMode
   return status === 'applied' ? 'applied' : 'pending';
 }
 
+/** The prefix of the seed's delivery ids: its invalidations are counted apart in the metrics. */
+export const SEED_DELIVERY_PREFIX = 'seed_';
+
 export type WebhookOutcome = { duplicate: true } | { duplicate: false; status: InvalidationStatus };
 
 /**
@@ -69,7 +73,9 @@ export async function invalidateAndRecord(entry: NewRevalidation & { deliveryId:
     await refreshLog();
     return { duplicate: true };
   }
-  const status = await applyAndLog(claim.id, entry.tags, entry.mode);
+  // `npm run db:seed` signs its deliveries like any sender; its ids say it was the seed (scripts/seed.ts).
+  const source = entry.deliveryId.startsWith(SEED_DELIVERY_PREFIX) ? 'seed' : 'webhook';
+  const status = await applyAndLog(claim.id, entry.tags, entry.mode, source);
   return { duplicate: false, status };
 }
 
@@ -82,13 +88,17 @@ export async function invalidateForAction(plan: TagPlan, { actor, change }: { ac
   for (const [mode, list] of [['update', plan.update], ['max', plan.max]] as const) {
     if (list.length === 0) continue;
     const row = await recordRevalidation(db, { tags: list, mode, source: 'action', actor, change, outcome: 'pending' });
-    await applyAndLog(row.id, list, mode);
+    await applyAndLog(row.id, list, mode, 'action');
   }
 }
 
-async function applyAndLog(rowId: number, list: string[], mode: InvalidationMode): Promise<InvalidationStatus> {
+async function applyAndLog(rowId: number, list: string[], mode: InvalidationMode, source: InvalidationSource): Promise<InvalidationStatus> {
   const db = getDb();
   listenForLanded();
+  // Counted when attempted: a failed one is in the webhook's 5xx count and the log's 'failed' rows too.
+  const metrics = getMetrics();
+  metrics.invalidations.inc({ source, mode });
+  metrics.invalidatedTags.inc({ source, mode }, list.length);
   let status: InvalidationStatus;
   try {
     status = await invalidate(list, mode, revalidationOpId(rowId));

@@ -42,3 +42,10 @@ const outcomeLabels: Record<string, string> = {
 export function describeOutcome(row: { outcome: string }): string {
   return Object.hasOwn(outcomeLabels, row.outcome) ? outcomeLabels[row.outcome] : row.outcome;
 }
+
+const modeLabels: Record<string, string> = { update: 'updateTag', max: "revalidateTag 'max'", expire: 'revalidateTag expire: 0' };
+
+/** The call an invalidation made: updateTag, revalidateTag 'max' or revalidateTag expire: 0. */
+export function describeMode(mode: string): string {
+  return Object.hasOwn(modeLabels, mode) ? modeLabels[mode] : mode;
+}

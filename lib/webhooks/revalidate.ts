@@ -8,6 +8,7 @@ import { isKnownTag, MAX_TAG_LENGTH } from '@/lib/cache/tags';
 import { getDb, isDatabaseUnavailable } from '@/db/client';
 import { clientAddress, clientLimitKey } from '@/lib/client-address';
 import { consumeLimits, createRateLimiter, type LimitResult } from '@/lib/rate-limit';
+import { getMetrics } from '@/metrics/registry.mjs';
 import { parseSecrets, WebhookConfigError } from './secrets';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -140,6 +141,16 @@ async function handleDelivery(request: Request): Promise<Response> {
  * Every answer is JSON, also when something below fails: a sender can always read why, and whether to retry.
  */
 export async function handleRevalidateWebhook(request: Request): Promise<Response> {
+  return counted(await answerDelivery(request));
+}
+
+/** Every answer counts in ntc_webhook_responses_total, by status. */
+function counted(response: Response): Response {
+  getMetrics().webhookResponses.inc({ status: String(response.status) });
+  return response;
+}
+
+async function answerDelivery(request: Request): Promise<Response> {
   try {
     return await handleDelivery(request);
   } catch (error) {
@@ -154,5 +165,5 @@ export async function handleRevalidateWebhook(request: Request): Promise<Respons
 }
 
 export function methodNotAllowed(): Response {
-  return refuse(405, 'use POST', {}, { allow: 'POST' });
+  return counted(refuse(405, 'use POST', {}, { allow: 'POST' }));
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { edgeConfig, edgePurger, purgeKind } from '@/cache-handlers/edge.mjs';
 import { TagStore } from '@/cache-handlers/tag-store.mjs';
+import { getMetrics } from '@/metrics/registry.mjs';
 
 interface Received {
   method: string;
@@ -64,14 +65,18 @@ describe('edge purges', () => {
     expect(edge.received[2]).toMatchObject({ kind: 'soft', tags: 'post:3' });
   });
 
-  it('retries a refused purge; a short outage is absorbed before update() returns', async () => {
+  it('retries a refused purge; a short outage is absorbed before update() returns; the metrics count both', async () => {
     const edge = await edgeEndpoint();
     const tags = store(edge.url);
+    const count = async (metric: 'edgePurges' | 'edgePurgeFailures') => (await getMetrics()[metric].get()).values.find((v) => v.labels.kind === 'hard')?.value ?? 0;
+    const [purgesBefore, failuresBefore] = [await count('edgePurges'), await count('edgePurgeFailures')];
     edge.state.failing = true;
     setTimeout(() => (edge.state.failing = false), 600);
     expect(await tags.update(['post:4'], { expire: 0 })).toMatchObject({ status: 'applied' });
     expect(edge.received.length).toBeGreaterThan(1);
     expect(edge.received.at(-1)).toMatchObject({ kind: 'hard', tags: 'post:4' });
+    expect(await count('edgePurges')).toBe(purgesBefore + 1);
+    expect(await count('edgePurgeFailures')).toBe(failuresBefore + edge.received.length - 1);
   });
 
   it('reports an invalidation the edge has not taken as queued, keeps retrying, and announces it once it lands', async () => {

@@ -1,0 +1,124 @@
+// @ts-check
+// The process's Prometheus metrics (served by GET /api/metrics, shown live on /cache).
+//
+// Plain JavaScript with JSDoc, like cache-handlers/: Node loads the cache handlers at run time, outside Next's bundler,
+// while route handlers and pages are bundled apart from them. Each copy of this module would make its own registry,
+// and the route would serve counters nobody increments. So the one registry and its metrics live on globalThis under
+// a Symbol.for key: whichever copy runs first creates them, every other copy finds them.
+import client from 'prom-client';
+
+/**
+ * @typedef {'use-cache' | 'pages'} Handler  cache-handlers/use-cache.mjs ('use cache') or pages.mjs (pages, routes, fetch)
+ * @typedef {'memory' | 'redis' | 'file'} Layer  this process's LRU, or the shared store behind it
+ * @typedef {'action' | 'webhook' | 'seed'} InvalidationSource
+ */
+
+/** @param {client.Registry} registry */
+function createMetrics(registry) {
+  const registers = [registry];
+  client.collectDefaultMetrics({ register: registry, prefix: 'ntc_' });
+  return {
+    registry,
+    cacheHits: new client.Counter({
+      name: 'ntc_cache_hits_total',
+      help: 'Cache reads answered with a fresh entry, by handler and by the layer that held the entry',
+      labelNames: /** @type {const} */ (['handler', 'layer']),
+      registers,
+    }),
+    cacheStaleHits: new client.Counter({
+      name: 'ntc_cache_stale_hits_total',
+      help: "Cache reads answered with a stale entry (revalidateTag 'max'): served once more while a fresh one is made",
+      labelNames: /** @type {const} */ (['handler', 'layer']),
+      registers,
+    }),
+    cacheMisses: new client.Counter({
+      name: 'ntc_cache_misses_total',
+      help: 'Cache reads with nothing servable (absent, or expired by a tag), by handler and the layer that held the entry (the shared store when none did)',
+      labelNames: /** @type {const} */ (['handler', 'layer']),
+      registers,
+    }),
+    cacheSets: new client.Counter({
+      name: 'ntc_cache_sets_total',
+      help: 'Entries stored, by handler and the layer that took them (memory: the shared store refused it)',
+      labelNames: /** @type {const} */ (['handler', 'layer']),
+      registers,
+    }),
+    renderSeconds: new client.Histogram({
+      name: 'ntc_cache_fill_seconds',
+      help: "Time to make an entry on a miss: a 'use cache' function's run, or a page render from its missed read to its set",
+      labelNames: /** @type {const} */ (['handler']),
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    invalidations: new client.Counter({
+      name: 'ntc_invalidations_total',
+      help: 'Invalidations the app made, by source and mode (one per call, whatever its number of tags)',
+      labelNames: /** @type {const} */ (['source', 'mode']),
+      registers,
+    }),
+    invalidatedTags: new client.Counter({
+      name: 'ntc_invalidated_tags_total',
+      help: 'Tags invalidated, by source and mode',
+      labelNames: /** @type {const} */ (['source', 'mode']),
+      registers,
+    }),
+    webhookResponses: new client.Counter({
+      name: 'ntc_webhook_responses_total',
+      help: 'Answers of POST /api/revalidate, by HTTP status',
+      labelNames: /** @type {const} */ (['status']),
+      registers,
+    }),
+    edgePurges: new client.Counter({
+      name: 'ntc_edge_purges_total',
+      help: 'Purges the edge cache accepted, by kind (hard: updateTag or expire 0; soft: max)',
+      labelNames: /** @type {const} */ (['kind']),
+      registers,
+    }),
+    edgePurgeFailures: new client.Counter({
+      name: 'ntc_edge_purge_failures_total',
+      help: 'Purge attempts the edge did not accept (each is retried until it does), by kind',
+      labelNames: /** @type {const} */ (['kind']),
+      registers,
+    }),
+    dbQueries: new client.Counter({
+      name: 'ntc_db_queries_total',
+      help: 'Queries sent to PostgreSQL by this process',
+      registers,
+    }),
+  };
+}
+
+/** @typedef {ReturnType<typeof createMetrics>} Metrics */
+
+const KEY = Symbol.for('next-tagged-cache.metrics');
+const g = /** @type {Record<symbol, Metrics | undefined>} */ (/** @type {unknown} */ (globalThis));
+
+/** The process's one set of metrics, whichever bundle asks. @returns {Metrics} */
+export function getMetrics() {
+  return (g[KEY] ??= createMetrics(new client.Registry()));
+}
+
+/**
+ * Times an entry's making from the miss that asked for it to the set that stores it. Bounded: a miss never followed
+ * by a set (a render that failed, a 404 not cached) is forgotten after MISS_MEMORY entries.
+ * @param {Handler} handler
+ */
+export function fillTimer(handler) {
+  const MISS_MEMORY = 1_000;
+  /** @type {Map<string, number>} */
+  const missedAt = new Map();
+  return {
+    /** @param {string} key */
+    missed(key) {
+      missedAt.delete(key);
+      missedAt.set(key, performance.now());
+      if (missedAt.size > MISS_MEMORY) missedAt.delete(/** @type {string} */ (missedAt.keys().next().value));
+    },
+    /** @param {string} key @param {number} [startedAt] a fallback start when no miss was seen (performance.now()) */
+    filled(key, startedAt) {
+      const start = missedAt.get(key) ?? startedAt;
+      missedAt.delete(key);
+      if (start !== undefined) getMetrics().renderSeconds.observe({ handler }, (performance.now() - start) / 1000);
+    },
+  };
+}
