@@ -24,16 +24,21 @@ export function databaseUrl(): string {
 /** No custom types: postgres.js's built-in ones (drizzle maps the columns itself). */
 type Options = postgres.Options<Record<string, never>>;
 
-export function createDatabase(url: string, options: Options = {}) {
+/** A pool, its every query counted in the metrics. */
+function connect(url: string, options: Options) {
   // postgres.js calls `debug` once per query sent: the metrics count them (ntc_db_queries_total).
   const queries = getMetrics().dbQueries;
-  const sql = postgres(url, { max: 10, onnotice: () => {}, debug: () => queries.inc(), ...options });
+  return postgres(url, { max: 10, onnotice: () => {}, debug: () => queries.inc(), ...options });
+}
+
+export function createDatabase(url: string, options: Options = {}) {
+  const sql = connect(url, options);
   return { sql, db: drizzle({ client: sql, schema }) };
 }
 
 /** A pool whose every wait for the database is bounded (see boundedOptions): what the app itself uses. */
 export function createBoundedDatabase(url: string, options: Options = {}, timeoutMs = databaseTimeoutMs()) {
-  const sql = boundQueueWait(postgres(url, { max: 10, onnotice: () => {}, ...options, ...boundedOptions(timeoutMs) }), replyTimeoutMs(timeoutMs));
+  const sql = boundQueueWait(connect(url, { ...options, ...boundedOptions(timeoutMs) }), replyTimeoutMs(timeoutMs));
   return { sql, db: drizzle({ client: sql, schema }) };
 }
 

@@ -2,7 +2,8 @@
 // studio's alert box, being framed by another site.
 import { expect, test } from '@playwright/test';
 import { db, publishedPost } from './support/db';
-import { ADA, signedInPage } from './support/studio';
+import { HIDDEN_SLUG_TAG } from '../lib/cache/log-labels';
+import { ADA, fillPost, signedInPage } from './support/studio';
 
 test('/cache shows no email address and no text a client chose, only fixed labels', async ({ browser, page }) => {
   // A studio change, made through the UI.
@@ -26,6 +27,27 @@ test('/cache shows no email address and no text a client chose, only fixed label
   await expect(page.getByTestId('invalidation').filter({ hasText: 'studio: author renamed' }).first()).toContainText('an author');
   expect(await log.innerText()).not.toMatch(/@|Call \+1/);
   expect(await page.content()).not.toMatch(/[a-z]+@example\.com|Call \+1 555/);
+});
+
+test("/cache never shows a draft's URL; once the post is published it may", async ({ browser, page }) => {
+  const ada = await signedInPage(browser, ADA);
+  const title = `Unannounced launch ${Date.now()}`;
+  await ada.goto('/studio/new');
+  await fillPost(ada, { title, body: 'Not public yet.' });
+  await ada.getByRole('button', { name: 'Save draft' }).click();
+  await expect(ada.getByRole('status')).toHaveText('Draft created.');
+  const slug = await ada.getByLabel('URL slug').filter({ visible: true }).inputValue();
+
+  // Saving the draft invalidated its URL's tag: the log and the tag store hold the slug, the public page must not.
+  await page.goto('/cache');
+  await expect(page.getByTestId('invalidation').first()).toBeVisible();
+  await expect(page.getByTestId('tag-table').locator('[data-pattern="post-slug:<slug>"]')).toContainText(HIDDEN_SLUG_TAG);
+  expect(await page.content()).not.toContain(slug);
+
+  await db()`update posts set status = 'published', published_at = now() where slug = ${slug}`;
+  await page.reload();
+  await expect(page.getByTestId('tag-table').locator('[data-pattern="post-slug:<slug>"]')).toContainText(slug);
+  await db()`delete from posts where slug = ${slug}`;
 });
 
 test('the studio alert shows fixed messages for known codes and nothing for any other text', async ({ browser }) => {

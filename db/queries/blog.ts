@@ -176,3 +176,13 @@ export async function countPublishedPosts(db: Database): Promise<number> {
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(posts).where(published);
   return row.n;
 }
+
+/** Which of `slugs` are the URLs of published posts (the rest are drafts' or nobody's). */
+export async function publishedSlugsAmong(db: Database, slugs: string[]): Promise<Set<string>> {
+  if (slugs.length === 0) return new Set();
+  const rows = await db
+    .select({ slug: posts.slug })
+    .from(posts)
+    .where(and(inArray(posts.slug, slugs), eq(posts.status, 'published')));
+  return new Set(rows.map((row) => row.slug));
+}

@@ -1,6 +1,8 @@
 import 'server-only';
 import { getRevalidationLog } from '../cache-log';
+import { patternOf } from './carriers';
 import { readCounters } from './counters';
+import { publicTagNames } from './public-tags';
 import { readTagConditions } from './tag-states';
 import { groupTimeline } from './timeline';
 
@@ -8,5 +10,16 @@ import { groupTimeline } from './timeline';
 export async function inspectCache() {
   const now = Date.now();
   const [{ data: log, stamp }, conditions, counters] = await Promise.all([getRevalidationLog(), readTagConditions(now), readCounters()]);
-  return { conditions, counters, lastPerTag: log.perTag, timeline: groupTimeline(log.recent, now), stamp };
+  const shown = await publicTagNames([
+    ...[...conditions.byPattern.values()].flat().map((c) => c.tag),
+    ...log.perTag.map((last) => last.tag),
+    ...log.recent.flatMap((row) => row.tags),
+  ]);
+  return {
+    conditions: { ...conditions, byPattern: new Map([...conditions.byPattern].map(([pattern, list]) => [pattern, list.map((c) => ({ ...c, tag: shown(c.tag) }))])) },
+    counters,
+    lastPerTag: log.perTag.map((last) => ({ ...last, pattern: patternOf(last.tag), tag: shown(last.tag) })),
+    timeline: groupTimeline(log.recent.map((row) => ({ ...row, tags: row.tags.map(shown) })), now),
+    stamp,
+  };
 }

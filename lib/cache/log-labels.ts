@@ -1,5 +1,12 @@
 // How /cache describes a revalidation log row. The page is public: it shows fixed labels only — never an
 // author's email address, never text a client chose (a form's `intent`, say) — whatever a row holds.
+import { tags } from './tags';
+
+/**
+ * What /cache shows instead of `post-slug:<slug>` when that slug is not a published post's: a draft's URL is not
+ * public, but saving a draft invalidates its URL's tag (lib/cache-inspector/public-tags.ts).
+ */
+export const HIDDEN_SLUG_TAG = tags.postSlug('(not published)');
 
 const changeLabels: Record<string, string> = {
   'post created': 'post created',

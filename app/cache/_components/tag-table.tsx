@@ -1,11 +1,13 @@
 import { RelativeTime } from '@/app/_components/relative-time';
-import { carriersByPattern, patternOf } from '@/lib/cache-inspector/carriers';
+import { carriersByPattern } from '@/lib/cache-inspector/carriers';
 import type { TagCondition } from '@/lib/cache-inspector/tag-states';
 import { describeMode, describeSource } from '@/lib/cache/log-labels';
 import { tagVocabulary } from '@/lib/cache/tags';
 
 interface LastInvalidation {
+  /** What /cache may show of the tag (a draft's slug is hidden), and the pattern of the tag itself. */
   tag: string;
+  pattern: string | null;
   at: Date;
   mode: string;
   source: string;
@@ -31,7 +33,7 @@ export function TagTable({ conditions, lastPerTag }: { conditions: Map<string, T
   const carriers = carriersByPattern();
   const lastByPattern = new Map<string, LastInvalidation>();
   for (const last of lastPerTag) {
-    const pattern = patternOf(last.tag);
+    const pattern = last.pattern;
     const known = pattern && lastByPattern.get(pattern);
     if (pattern && (!known || known.at < last.at)) lastByPattern.set(pattern, last);
   }
@@ -78,8 +80,8 @@ export function TagTable({ conditions, lastPerTag }: { conditions: Map<string, T
                         {list.length} invalidated: {stale} stale, {list.length - stale} expired
                       </summary>
                       <ul className="mt-1 space-y-0.5 text-xs">
-                        {list.slice(0, SHOWN_TAGS).map((c) => (
-                          <li key={c.tag}><span className="font-mono">{c.tag}</span> <Condition condition={c} /></li>
+                        {list.slice(0, SHOWN_TAGS).map((c, i) => (
+                          <li key={i}><span className="font-mono">{c.tag}</span> <Condition condition={c} /></li>
                         ))}
                         {list.length > SHOWN_TAGS && <li className="text-zinc-500">and {list.length - SHOWN_TAGS} more</li>}
                       </ul>
