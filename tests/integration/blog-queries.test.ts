@@ -1,6 +1,6 @@
 // Every read query against a real database: the embedded PostgreSQL or a server, whichever DATABASE_URL names
 // (npm test runs this file on both).
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql as query } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, databaseUrl } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
@@ -156,7 +156,7 @@ describe('revalidation log', () => {
     expect(rows.find((r) => r.id === failed.id)?.outcome).toBe('failed');
   });
 
-  it('keeps the log bounded: old rows and rows past the limit go, pending ones stay', async () => {
+  it('keeps the log bounded in time: rows older than RETENTION.days go, pending ones stay', async () => {
     const old = await recordRevalidation(db, { ...delivery(`msg_old_${Date.now()}`), outcome: 'applied' });
     const oldPending = await recordRevalidation(db, { ...delivery(`msg_oldp_${Date.now()}`), outcome: 'pending' });
     await db.update(revalidations).set({ at: new Date(Date.now() - 31 * 86_400_000) }).where(inArray(revalidations.id, [old.id, oldPending.id]));
@@ -166,6 +166,21 @@ describe('revalidation log', () => {
     expect(ids).not.toContain(old.id);
     expect(ids).toContain(oldPending.id);
     expect(ids).toContain(recent.id);
+  });
+
+  it(`keeps at most RETENTION.rows rows: past the limit the oldest go, the newest and pending ones stay`, async () => {
+    const pending = await recordRevalidation(db, { ...delivery(`msg_cap_pending_${Date.now()}`), outcome: 'pending' });
+    // One statement for the burst: RETENTION.rows + 50 applied rows, newer than the pending one.
+    await db.execute(query`insert into ${revalidations} (tags, mode, source, actor, outcome)
+      select array['posts'], 'max', 'webhook', 'cap-test', 'applied' from generate_series(1, ${RETENTION.rows + 50})`);
+    const [newest] = await listRecentRevalidations(db, 1);
+    await pruneRevalidations(db, { force: true });
+    const [{ n }] = await db.execute<{ n: number }>(query`select count(*)::int as n from ${revalidations} where outcome <> 'pending'`);
+    expect(n).toBeLessThanOrEqual(RETENTION.rows);
+    const ids = (await db.select({ id: revalidations.id }).from(revalidations)).map((r) => r.id);
+    expect(ids).toContain(newest.id);
+    expect(ids).toContain(pending.id);
+    await db.delete(revalidations).where(eq(revalidations.actor, 'cap-test'));
   });
 });
 
