@@ -62,8 +62,9 @@ test('HTML and RSC answers for one URL are kept apart at the edge', async ({ req
       else expect(body).not.toContain('<!DOCTYPE html>');
     }
   }
-  // The HTML was kept: its second request was an edge hit, and still HTML (checked above).
+  // Both were kept, apart: the HTML's and the RSC answer's repeats are edge hits, each of its own type (checked above).
   await cachedAtEdge(request, url);
+  await cachedAtEdge(request, url, RSC);
 });
 
 test('after expire, the purge has reached the edge when the webhook answers: the first request is fresh', async ({ request }) => {
