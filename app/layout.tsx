@@ -50,8 +50,9 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
         </main>
         <footer className="border-t border-zinc-200 py-6 text-sm text-zinc-500 dark:border-zinc-800 dark:text-zinc-400">
           <div className="mx-auto flex max-w-5xl flex-wrap gap-4 px-4">
-            <Link href="/feed.xml" className="hover:underline">RSS feed</Link>
-            <Link href="/sitemap.xml" className="hover:underline">Sitemap</Link>
+            {/* Plain links: these are XML, not pages, so the router must neither prefetch nor render them. */}
+            <a href="/feed.xml" className="hover:underline">RSS feed</a>
+            <a href="/sitemap.xml" className="hover:underline">Sitemap</a>
             <Link href="/catalog" className="hover:underline">Catalog</Link>
             <Link href="/cache" className="hover:underline">Cache log</Link>
             <Link href="/studio" className="hover:underline">Studio (authors)</Link>

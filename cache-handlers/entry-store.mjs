@@ -91,9 +91,9 @@ export class EntryStore {
     return this.redis ? 'redis' : 'file';
   }
 
-  /** What this instance holds in memory now (bytes are the serialised size). */
+  /** What this instance holds in memory now, and the bound (bytes are the serialised size). */
   memoryUsage() {
-    return { entries: this.#memory.size, bytes: this.#memory.calculatedSize };
+    return { entries: this.#memory.size, bytes: this.#memory.calculatedSize, maxBytes: this.#memory.maxSize };
   }
 
   /** @param {string} key */

@@ -6,11 +6,13 @@
 // handlers fill, so this handler applies the shared tag state itself:
 // - a tag expired after the entry was made → null: a blocking render, the reader gets fresh content;
 // - a tag stale (revalidateTag 'max') → the entry, reported as older than its revalidate time, so Next serves it
-//   once (x-nextjs-cache: STALE) and renders a fresh one in the background.
-import { fillTimer, getMetrics } from '../metrics/registry.mjs';
+//   once (x-nextjs-cache: STALE) and renders a fresh one in the background. Once: the first read anywhere claims
+//   that stale serve (stale-once.mjs); a later read, on any instance, is a miss and waits for the fresh render.
+import { fillTimer, getMetrics, reportMemoryLayer } from '../metrics/registry.mjs';
 import { config } from './config.mjs';
 import { EDGE_TAGS_HEADER } from './edge.mjs';
 import { entryStoreFor } from './entry-store.mjs';
+import { claimStaleServe } from './stale-once.mjs';
 import { getTagStore } from './tag-store.mjs';
 
 /**
@@ -26,6 +28,7 @@ const tagStore = getTagStore();
 const entries = entryStoreFor('pages', { perBuild: true });
 const metrics = getMetrics();
 const fills = fillTimer('pages');
+reportMemoryLayer('pages', () => entries.memoryUsage());
 const labels = /** @param {import('../metrics/registry.mjs').Layer | undefined} layer */ (layer) => ({ handler: 'pages', layer: layer ?? entries.sharedLayer });
 
 /**
@@ -71,6 +74,7 @@ export default class PageCacheHandler {
         // An entry that never revalidates by time cannot be served stale: render it fresh instead (zero stale
         // responses is within "at most one").
         if (aged === null) return miss();
+        if (!(await claimStaleServe('pages', key, tagStore.staleAt(tags, entry.timestamp)))) return miss();
         lastModified = aged;
         // Next renders a fresh one in the background: its set ends that fill.
         fills.missed(key);

@@ -233,6 +233,21 @@ export class TagStore {
     return tags.some((tag) => staleSince(this.#states.get(tag), timestamp));
   }
 
+  /**
+   * When an entry made at `timestamp` went stale: the latest 'max' of its tags after it was made (ms), or 0.
+   * Names the invalidation a stale serve belongs to (stale-once.mjs).
+   * @param {readonly string[]} tags
+   * @param {number} timestamp
+   */
+  staleAt(tags, timestamp) {
+    let latest = 0;
+    for (const tag of tags) {
+      const state = this.#states.get(tag);
+      if (staleSince(state, timestamp) && state?.stale !== undefined && state.stale > latest) latest = state.stale;
+    }
+    return latest;
+  }
+
   /** @param {string} tag */
   state(tag) {
     return this.#states.get(tag);

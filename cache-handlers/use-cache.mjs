@@ -2,8 +2,9 @@
 // The `'use cache'` handler (next.config.ts `cacheHandlers.default` and `.remote`). Interface: next/dist/server/lib/
 // cache-handlers/types.d.ts. Entries live in entry-store.mjs, tag state in tag-store.mjs; this file maps Next's
 // calls onto them with the semantics of Next's own in-memory handler, shared across instances and restarts.
-import { fillTimer, getMetrics } from '../metrics/registry.mjs';
+import { fillTimer, getMetrics, reportMemoryLayer } from '../metrics/registry.mjs';
 import { entryStoreFor } from './entry-store.mjs';
+import { claimStaleServe } from './stale-once.mjs';
 import { getTagStore } from './tag-store.mjs';
 
 /**
@@ -17,6 +18,7 @@ const entries = entryStoreFor('use-cache');
 const pendingSets = new Map();
 const metrics = getMetrics();
 const fills = fillTimer('use-cache');
+reportMemoryLayer('use-cache', () => entries.memoryUsage());
 const labels = /** @param {import('../metrics/registry.mjs').Layer | undefined} layer */ (layer) => ({ handler: 'use-cache', layer: layer ?? entries.sharedLayer });
 
 /** @param {StoredEntry} entry @param {string[]} softTags */
@@ -32,13 +34,14 @@ const handler = {
       const entry = await entries.get(cacheKey, (e) => !tagStore.isExpired(allTags(e, softTags), e.timestamp) && !tagStore.isStale(allTags(e, softTags), e.timestamp), found);
       const tags = entry && allTags(entry, softTags);
       // Both the entry's own tags and the page's implicit (soft) tags count: getExpiration returns Infinity.
-      if (!entry || !tags || tagStore.isExpired(tags, entry.timestamp)) {
+      const stale = entry && tags && tagStore.isStale(tags, entry.timestamp);
+      // Stale: served once more while Next makes a fresh one in the background (revalidate -1 forces that); only
+      // the first read anywhere gets it (stale-once.mjs), a later one is a miss and waits for fresh content.
+      if (!entry || !tags || tagStore.isExpired(tags, entry.timestamp) || (stale && !(await claimStaleServe('use-cache', cacheKey, tagStore.staleAt(tags, entry.timestamp))))) {
         metrics.cacheMisses.inc(labels(found.layer));
         fills.missed(cacheKey);
         return undefined;
       }
-      // Stale: served once more while Next makes a fresh one in the background (revalidate -1 forces that).
-      const stale = tagStore.isStale(tags, entry.timestamp);
       (stale ? metrics.cacheStaleHits : metrics.cacheHits).inc(labels(found.layer));
       return { ...entry, revalidate: stale ? -1 : entry.revalidate, value: streamOf(entry.value) };
     } catch (error) {

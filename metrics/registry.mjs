@@ -16,9 +16,13 @@ import client from 'prom-client';
 /** @param {client.Registry} registry */
 function createMetrics(registry) {
   const registers = [registry];
+  // Each handler's in-memory layer, read when metrics are collected (with the registry: one per process).
+  /** @type {Map<string, () => { bytes: number, maxBytes: number }>} */
+  const memoryReaders = new Map();
   client.collectDefaultMetrics({ register: registry, prefix: 'ntc_' });
   return {
     registry,
+    memoryReaders,
     cacheHits: new client.Counter({
       name: 'ntc_cache_hits_total',
       help: 'Cache reads answered with a fresh entry, by handler and by the layer that held the entry',
@@ -85,6 +89,19 @@ function createMetrics(registry) {
       help: 'Queries sent to PostgreSQL by this process',
       registers,
     }),
+    memoryBytes: new client.Gauge({
+      name: 'ntc_cache_memory_bytes',
+      help: "Bytes held by this process's in-memory layer (an LRU bounded by CACHE_MEMORY_MB), and its bound",
+      labelNames: /** @type {const} */ (['handler', 'kind']),
+      registers,
+      collect() {
+        for (const [handler, read] of memoryReaders) {
+          const { bytes, maxBytes } = read();
+          this.set({ handler, kind: 'used' }, bytes);
+          this.set({ handler, kind: 'max' }, maxBytes);
+        }
+      },
+    }),
   };
 }
 
@@ -96,6 +113,15 @@ const g = /** @type {Record<symbol, Metrics | undefined>} */ (/** @type {unknown
 /** The process's one set of metrics, whichever bundle asks. @returns {Metrics} */
 export function getMetrics() {
   return (g[KEY] ??= createMetrics(new client.Registry()));
+}
+
+/**
+ * Reports the size of a handler's in-memory layer in `ntc_cache_memory_bytes`.
+ * @param {Handler} handler
+ * @param {() => { bytes: number, maxBytes: number }} read
+ */
+export function reportMemoryLayer(handler, read) {
+  getMetrics().memoryReaders.set(handler, read);
 }
 
 /**

@@ -165,7 +165,10 @@ try {
   // 2 and 3: two instances sharing the private Redis.
   const cluster = await startCluster({ env: { ...baseEnv, REDIS_URL: redis.url, CACHE_KEY_PREFIX: 'bench-cluster' }, distDir: builds.ours, log: () => {} });
   try {
-    const latencies: Record<'expire' | 'max', number[]> = { expire: [], max: [] };
+    // Two clocks per invalidation: when B first acts on it (for 'max': its one stale answer, x-nextjs-cache STALE;
+    // for expire: the fresh page), and when B serves the new title (for 'max' that includes the background render).
+    const heard: Record<'expire' | 'max', number[]> = { expire: [], max: [] };
+    const fresh: Record<'expire' | 'max', number[]> = { expire: [], max: [] };
     const sample = published.slice(0, invalidations);
     for (const mode of ['expire', 'max'] as const) {
       for (const [i, p] of sample.entries()) {
@@ -175,20 +178,30 @@ try {
         await sql`update posts set title = ${marker} where id = ${p.id}`;
         await webhook(cluster.urlA, [tags.post(p.id)], mode);
         const returned = performance.now();
+        let heardAt: number | undefined;
         for (;;) {
-          if ((await fetch(url).then((r) => r.text())).includes(marker)) break;
+          const response = await fetch(url);
+          const isFresh = (await response.text()).includes(marker);
+          heardAt ??= isFresh || response.headers.get('x-nextjs-cache') === 'STALE' ? performance.now() : undefined;
+          if (isFresh) break;
           if (performance.now() - returned > 10_000) throw new Error(`B never served ${marker}`);
         }
-        latencies[mode].push(performance.now() - returned);
+        heard[mode].push(heardAt! - returned);
+        fresh[mode].push(performance.now() - returned);
       }
     }
+    const row = (label: string, list: number[]) => {
+      const sorted = [...list].sort((x, y) => x - y);
+      return [label, ms(percentile(sorted, 50)), ms(percentile(sorted, 99)), ms(sorted.at(-1)!)];
+    };
     report(
-      `Propagation: webhook on A returned → B serves the new title (${invalidations} invalidations each)`,
+      `Propagation: webhook on A returned → B acts on it / serves the new title (${invalidations} invalidations each)`,
       ['mode', 'p50', 'p99', 'max'],
-      (['expire', 'max'] as const).map((mode) => {
-        const sorted = latencies[mode].sort((x, y) => x - y);
-        return [mode, ms(percentile(sorted, 50)), ms(percentile(sorted, 99)), ms(sorted.at(-1)!)];
-      }),
+      [
+        row('expire: B serves the new title', fresh.expire),
+        row("'max': B acts on it (its one stale answer)", heard.max),
+        row("'max': B serves the new title (after the background render)", fresh.max),
+      ],
     );
 
     const paths = published.slice(0, 200).map((p) => `/posts/${p.slug}`);

@@ -1,6 +1,6 @@
 // Two real `next start` instances of one build sharing a real Redis (a private redis-server, so it can be stopped)
 // and the database. Run by `npm test` after the single-instance suite, with CLUSTER_DIST_DIR pointing at the build.
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, readdirSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { expect, request as playwrightRequest, test, type APIRequestContext } from '@playwright/test';
@@ -9,12 +9,14 @@ import { freePort } from '../../db/embedded';
 import { NEXT_BIN, startCluster, startProcess, waitForHttp, type Cluster } from '../../scripts/cluster-env';
 import { RedisServer } from '../../tests/support/redis-server';
 import { db } from '../support/db';
-import { expectFreshAtOnce, expectStaleThenFresh } from '../support/freshness';
+import { expectFreshAtOnce, expectFreshSoon, expectStaleThenFresh } from '../support/freshness';
+import { scrape, valueOf } from '../support/metrics';
 import { LENA, signIn } from '../support/studio';
 import { sendWebhook } from '../support/webhook';
 
-// The flood test sets CACHE_MAX_ENTRIES low enough to reach the bound quickly.
+// The flood tests set CACHE_MAX_ENTRIES and CACHE_MEMORY_MB low enough to reach the bounds quickly.
 const MAX_ENTRIES = 200;
+const MEMORY_MB = 4;
 const distDir = process.env.CLUSTER_DIST_DIR ?? '';
 let redis: RedisServer;
 let cluster: Cluster;
@@ -31,7 +33,7 @@ test.beforeAll(async () => {
   redis = new RedisServer(await freePort());
   await redis.start();
   cluster = await startCluster({
-    env: { ...process.env, REDIS_URL: redis.url, CACHE_MAX_ENTRIES: String(MAX_ENTRIES) },
+    env: { ...process.env, REDIS_URL: redis.url, CACHE_MAX_ENTRIES: String(MAX_ENTRIES), CACHE_MEMORY_MB: String(MEMORY_MB) },
     distDir,
     log: (line) => {
       if (/\[cache\]|error|Error/.test(line)) console.log(line);
@@ -107,6 +109,38 @@ test("an on-demand post: 'max' on A, and B serves the old title once, then the n
   await expectStaleThenFresh(async () => (await title(b, url)) === renamed, "instance B after 'max' on A");
 });
 
+// After 'max' the cluster serves the old content once in all: the first reader (on B) gets it, and the next request,
+// on the other instance, is already fresh: B's first read claimed the one stale serve (cache-handlers/stale-once.mjs).
+for (const kind of ['a prerendered post', 'an on-demand post', 'feed.xml'] as const) {
+  test(`${kind}: 'max' on A, one stale response in the whole cluster, then fresh on both`, async () => {
+    const p = await post(kind === 'an on-demand post' ? 46 : 0);
+    const url = kind === 'feed.xml' ? '/feed.xml' : `/posts/${p.slug}`;
+    const renamed = `Cluster once ${unique()}`;
+    const fresh = async (context: APIRequestContext) => {
+      const response = await context.get(url);
+      expect(response.status()).toBe(200);
+      return (await response.text()).includes(renamed);
+    };
+    await warm(b, url);
+    await warm(a, url);
+    await rename(p.id, renamed);
+    expect((await sendWebhook(a, { tags: [kind === 'feed.xml' ? tags.posts : tags.post(p.id)], mode: 'max' })).status()).toBe(200);
+    expect(await fresh(b), "B's first request after 'max' gets the old content").toBe(false);
+    expect(await fresh(a), 'the next request, on A, is fresh').toBe(true);
+    await expect.poll(() => fresh(b), { timeout: 15_000, message: 'B never served the fresh content' }).toBe(true);
+  });
+}
+
+test('an on-demand post: expire on A, fresh on B at once', async () => {
+  const p = await post(47);
+  const url = `/posts/${p.slug}`;
+  await warm(b, url);
+  const renamed = `Cluster on-demand expire ${unique()}`;
+  await rename(p.id, renamed);
+  expect((await sendWebhook(a, { tags: [tags.post(p.id)], mode: 'expire' })).status()).toBe(200);
+  await expectFreshAtOnce(async () => (await title(b, url)) === renamed, 'on-demand post on B after expire on A');
+});
+
 test('feed.xml (a route handler): expire on A, fresh on B at once', async () => {
   const p = await post(0);
   await warm(b, '/feed.xml');
@@ -134,10 +168,11 @@ test("a catalog product (our description and the inventory service's stock): inv
   await expectStaleThenFresh(async () => (await (await b.get(url)).text()).includes(`${stock} in stock`), 'inventory stock on B');
 });
 
-test('a Server Action on A (updateTag and max): B serves the edit at once and the lists after at most one stale view', async ({ browser }) => {
+test('a Server Action on A (updateTag and max): B serves the edit at once, the home page and feed.xml once refreshed', async ({ browser }) => {
   const p = await post(1);
   await warm(b, `/posts/${p.slug}`);
   await warm(b, '/');
+  await warm(b, '/feed.xml');
   const context = await browser.newContext({ baseURL: cluster.urlA });
   const page = await context.newPage();
   await signIn(page, LENA);
@@ -148,7 +183,24 @@ test('a Server Action on A (updateTag and max): B serves the edit at once and th
   await expect(page.getByTestId('form-message')).toHaveText('Saved.');
 
   await expectFreshAtOnce(async () => (await title(b, `/posts/${p.slug}`)) === renamed, 'post page on B after updateTag on A');
-  await expectStaleThenFresh(async () => (await (await b.get('/')).text()).includes(renamed), "home page on B after 'max' on A");
+  // 'max': the one stale serve may go to the browser's prefetch on A (its page links to both); then fresh for good.
+  await expectFreshSoon(async () => (await (await b.get('/')).text()).includes(renamed), "home page on B after 'max' on A");
+  await expectFreshSoon(async () => (await (await b.get('/feed.xml')).text()).includes(renamed), "feed.xml on B after 'max' on A");
+  await context.close();
+});
+
+test('a Server Action on A on an on-demand post (updateTag): B serves the edit at once', async ({ browser }) => {
+  const p = await post(48);
+  await warm(b, `/posts/${p.slug}`);
+  const context = await browser.newContext({ baseURL: cluster.urlA });
+  const page = await context.newPage();
+  await signIn(page, LENA);
+  const renamed = `Cluster on-demand action ${unique()}`;
+  await page.goto(`/studio/posts/${p.id}`);
+  await page.getByLabel('Title').fill(renamed);
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByTestId('form-message')).toHaveText('Saved.');
+  await expectFreshAtOnce(async () => (await title(b, `/posts/${p.slug}`)) === renamed, 'on-demand post on B after updateTag on A');
   await context.close();
 });
 
@@ -245,7 +297,20 @@ test('a flood of invented URLs (ten times the bound): shared storage stays withi
       await response.dispose();
     }
   };
+  const diskBefore = [cluster.instances.a, cluster.instances.b].map((i) => bytesUnder(i.distDir));
   await Promise.all(Array.from({ length: 16 }, (_, i) => worker(i % 2 ? a : b)));
+  // Memory: each instance's in-process layer held at its bound (CACHE_MEMORY_MB), which the flood reached.
+  for (const [name, context] of [['A', a], ['B', b]] as const) {
+    const values = await scrape(context);
+    const used = valueOf(values, 'ntc_cache_memory_bytes{handler="pages",kind="used"}');
+    expect(valueOf(values, 'ntc_cache_memory_bytes{handler="pages",kind="max"}'), name).toBe(MEMORY_MB * 1024 * 1024);
+    expect(used, `${name}: page layer in memory`).toBeLessThanOrEqual(MEMORY_MB * 1024 * 1024);
+    expect(used, `${name}: the flood filled the page layer (so the bound is what held it)`).toBeGreaterThan((MEMORY_MB * 1024 * 1024) / 2);
+  }
+  // Disk: with Redis, no entry is written beside the build.
+  [cluster.instances.a, cluster.instances.b].forEach((instance, i) => {
+    expect(bytesUnder(instance.distDir) - diskBefore[i], `${instance.name}: bytes written to its build directory`).toBeLessThan(1024 * 1024);
+  });
   const { default: Redis } = await import('ioredis');
   const conn = new Redis(redis.url);
   try {
@@ -257,6 +322,15 @@ test('a flood of invented URLs (ten times the bound): shared storage stays withi
     conn.disconnect();
   }
 });
+
+/** Bytes of every file under `dir`. */
+function bytesUnder(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += statSync(path.join(entry.parentPath, entry.name)).size;
+  }
+  return total;
+}
 
 /**
  * One more instance from a copy of the build (Next wants its build directory inside the project), with no cache
@@ -277,6 +351,7 @@ async function extraInstance(name: string, env: Record<string, string>) {
   };
   await start();
   return {
+    distDir: copy,
     context: await playwrightRequest.newContext({ baseURL: `http://127.0.0.1:${port}` }),
     restart: async () => {
       await proc?.stop();
@@ -291,7 +366,7 @@ async function extraInstance(name: string, env: Record<string, string>) {
 
 test('without Redis, one instance restarted after an invalidation never serves the old content', async () => {
   // The single-instance default: tag state in a journal beside the build.
-  const local = await extraInstance('local', { REDIS_URL: '' });
+  const local = await extraInstance('local', { REDIS_URL: '', CACHE_MAX_ENTRIES: String(MAX_ENTRIES) });
   try {
     const p = await post(5);
     const url = `/posts/${p.slug}`;
@@ -301,6 +376,17 @@ test('without Redis, one instance restarted after an invalidation never serves t
     expect((await sendWebhook(local.context, { tags: [tags.post(p.id)], mode: 'expire' })).status()).toBe(200);
     await local.restart();
     expect(await title(local.context, url)).toBe(renamed);
+
+    // Without Redis the page layer is files beside the build: a flood of invented URLs (three times the bound)
+    // leaves at most CACHE_MAX_ENTRIES of them.
+    for (let n = 0; n < 3 * MAX_ENTRIES; n++) {
+      const response = await local.context.get(`/posts/invented-local-${n}-${unique()}`);
+      expect(response.status()).toBe(404);
+      await response.dispose();
+    }
+    const files = readdirSync(path.join(local.distDir, 'cache', 'tagged', 'pages')).filter((f) => !f.endsWith('.tmp'));
+    expect(files.length, 'page entries on disk').toBeGreaterThan(MAX_ENTRIES / 2);
+    expect(files.length, 'page entries on disk').toBeLessThanOrEqual(MAX_ENTRIES);
   } finally {
     await local.remove();
   }

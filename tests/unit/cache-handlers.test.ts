@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EntryStore } from '@/cache-handlers/entry-store.mjs';
 import { connectRedis, type CacheRedis } from '@/cache-handlers/redis.mjs';
+import { staleClaims } from '@/cache-handlers/stale-once.mjs';
 import { expiredSince, mergeTagState, staleSince, tagOp, type TagOp, type TagState } from '@/cache-handlers/tag-state.mjs';
 import { TagStore } from '@/cache-handlers/tag-store.mjs';
 import { freePort } from '@/db/embedded';
@@ -175,6 +176,28 @@ describe('tag state shared through Redis', () => {
     const madeAt = Date.now() - 10;
     await new TagStore({ redis: null, dir, prefix: 'local' }).update(['post:7'], { expire: 0 });
     expect(new TagStore({ redis: null, dir, prefix: 'local' }).isExpired(['post:7'], madeAt)).toBe(true);
+  });
+});
+
+describe("after 'max', one stale serve", () => {
+  it('the first read of a stale entry, on any instance, is served stale; every later one is a miss', async () => {
+    const conn = [client(), client()];
+    for (const c of conn) await expect.poll(() => c.status).toBe('ready');
+    // Two instances: each has its own process-local claims, and Redis between them.
+    const [a, b] = conn.map((redis) => staleClaims({ redis, prefix: 'stale1' }));
+    expect(await a('pages', '/posts/x', 1_000)).toBe(true);
+    expect(await a('pages', '/posts/x', 1_000)).toBe(false);
+    expect(await b('pages', '/posts/x', 1_000)).toBe(false);
+    // A later 'max' of the same entry, another entry, or the other handler: each has its own one stale serve.
+    expect(await b('pages', '/posts/x', 2_000)).toBe(true);
+    expect(await b('pages', '/posts/y', 1_000)).toBe(true);
+    expect(await a('use-cache', '/posts/x', 1_000)).toBe(true);
+  });
+
+  it('without Redis (or while it is away) the instance keeps its own claims', async () => {
+    const claim = staleClaims({ redis: null, prefix: 'stale2' });
+    expect(await claim('pages', 'k', 5)).toBe(true);
+    expect(await claim('pages', 'k', 5)).toBe(false);
   });
 });
 
