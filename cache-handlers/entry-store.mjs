@@ -184,14 +184,30 @@ export class EntryStore {
   }
 }
 
+const KEY = Symbol.for('next-tagged-cache.entry-stores');
+const g = /** @type {Record<symbol, Map<string, EntryStore<any>> | undefined>} */ (/** @type {unknown} */ (globalThis));
+
 /**
- * The store of one layer with this process's settings (config.mjs) and Redis connection.
+ * The process's one store of a layer, with its settings (config.mjs) and Redis connection. One per process, not per
+ * module copy: Next loads a handler module more than once (a copy per bundle that reaches it), and each copy with an
+ * LRU of its own would multiply the memory bound and split the entries.
  * @template {{ timestamp: number }} R
  * @param {string} layer
  * @param {{ perBuild?: boolean }} [options]
  * @returns {EntryStore<R>}
  */
 export function entryStoreFor(layer, { perBuild = false } = {}) {
+  const stores = (g[KEY] ??= new Map());
+  let store = stores.get(layer);
+  if (!store) stores.set(layer, (store = createStore(layer, perBuild)));
+  return store;
+}
+
+/**
+ * @param {string} layer
+ * @param {boolean} perBuild
+ */
+function createStore(layer, perBuild) {
   return new EntryStore({
     layer,
     redis: getRedis(),

@@ -20,9 +20,13 @@ function createMetrics(registry) {
   /** @type {Map<string, () => { bytes: number, maxBytes: number }>} */
   const memoryReaders = new Map();
   client.collectDefaultMetrics({ register: registry, prefix: 'ntc_' });
+  // Each handler's misses waiting for their set (fillTimer), by handler.
+  /** @type {Map<string, Map<string, number>>} */
+  const missedAt = new Map();
   return {
     registry,
     memoryReaders,
+    missedAt,
     cacheHits: new client.Counter({
       name: 'ntc_cache_hits_total',
       help: 'Cache reads answered with a fresh entry, by handler and by the layer that held the entry',
@@ -131,8 +135,10 @@ export function reportMemoryLayer(handler, read) {
  */
 export function fillTimer(handler) {
   const MISS_MEMORY = 1_000;
-  /** @type {Map<string, number>} */
-  const missedAt = new Map();
+  // Per process, not per module copy: the miss may be seen by one copy of a handler and the set by another.
+  const timers = getMetrics().missedAt;
+  let missedAt = timers.get(handler);
+  if (!missedAt) timers.set(handler, (missedAt = new Map()));
   return {
     /** @param {string} key */
     missed(key) {
