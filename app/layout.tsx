@@ -1,8 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { Suspense } from 'react';
 import { getNavigation } from '@/lib/blog';
 import { CacheOverlayToggle } from './_components/cache-overlay';
 import { CacheStamp } from './_components/cache-stamp';
+import { SectionLinks, SiteNav } from './_components/site-nav';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -21,13 +23,22 @@ async function Header() {
   const { data: nav } = await getNavigation();
   return (
     <header className="border-b border-zinc-200 dark:border-zinc-800">
-      <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-4 px-4 py-4">
+      <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-x-6 gap-y-3 px-4 py-4">
         <Link href="/" className="text-lg font-bold tracking-tight">
           Tagged Cache Blog
         </Link>
+        <nav aria-label="Site" className="flex flex-wrap gap-1 text-sm font-medium">
+          {/* usePathname is request data: the shell renders the links unmarked, the browser marks the current one. */}
+          <Suspense fallback={<SectionLinks />}>
+            <SiteNav />
+          </Suspense>
+        </nav>
+      </div>
+      <div className="mx-auto max-w-5xl px-4 pb-3">
         <nav aria-label="Categories" className="flex flex-wrap gap-x-4 gap-y-1 text-sm">
+          <span className="text-zinc-500 dark:text-zinc-400">Categories:</span>
           {nav.categories.map((c) => (
-            <Link key={c.id} href={`/categories/${c.slug}`} className="text-zinc-600 hover:text-zinc-950 dark:text-zinc-300 dark:hover:text-white">
+            <Link key={c.id} href={`/categories/${c.slug}`} className="text-zinc-600 hover:text-zinc-950 hover:underline dark:text-zinc-300 dark:hover:text-white">
               {c.name}
             </Link>
           ))}

@@ -1,3 +1,4 @@
+import { Orientation } from './_components/orientation';
 import { PostList } from './_components/post-list';
 import { getLatestPosts } from '@/lib/blog';
 
@@ -5,6 +6,7 @@ export default async function HomePage() {
   const { data: page, stamp } = await getLatestPosts(null);
   return (
     <>
+      <Orientation />
       <h1 className="text-3xl font-bold tracking-tight">Latest posts</h1>
       <PostList
         page={page!}
