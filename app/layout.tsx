@@ -2,15 +2,21 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Suspense } from 'react';
 import { getNavigation } from '@/lib/blog';
+import { FEED_PATH, SITE_DESCRIPTION, SITE_NAME, siteUrl } from '@/lib/site';
 import { CacheOverlayToggle } from './_components/cache-overlay';
 import { CacheStamp } from './_components/cache-stamp';
 import { SectionLinks, SiteNav } from './_components/site-nav';
 import './globals.css';
 
 export const metadata: Metadata = {
-  title: { default: 'Tagged Cache Blog', template: '%s · Tagged Cache Blog' },
-  description: 'A Next.js 16 reference blog: every read cached with tags, every write invalidating exactly those tags.',
-  alternates: { types: { 'application/rss+xml': '/feed.xml' } },
+  // Read at build time for prerendered pages: set SITE_URL when building for a public origin.
+  metadataBase: new URL(siteUrl()),
+  title: { default: SITE_NAME, template: `%s · ${SITE_NAME}` },
+  description: SITE_DESCRIPTION,
+  alternates: { types: { 'application/rss+xml': FEED_PATH } },
+  // No title or description here: Next fills both from each page's own, and app/opengraph-image.tsx is the image.
+  openGraph: { type: 'website', siteName: SITE_NAME, locale: 'en_US' },
+  twitter: { card: 'summary_large_image' },
 };
 
 /** The navigation's cache stamp, shown in the footer (same cached entry as the header's links). */

@@ -1,6 +1,10 @@
 import { Orientation } from './_components/orientation';
 import { PostList } from './_components/post-list';
 import { getLatestPosts } from '@/lib/blog';
+import { pageMetadata } from '@/lib/site';
+
+// The site's title and description (the layout's); only the canonical link is the page's own.
+export const metadata = pageMetadata({ path: '/' });
 
 export default async function HomePage() {
   const { data: page, stamp } = await getLatestPosts(null);
@@ -11,7 +15,7 @@ export default async function HomePage() {
       <PostList
         page={page!}
         stamp={stamp}
-        olderHref={(cursor) => `/archive/${cursor}`}
+        pageHref={(cursor) => (cursor ? `/archive/${cursor}` : '/')}
         emptyText="No posts have been published yet. Seed the database with `npm run db:seed`."
       />
     </>

@@ -98,11 +98,14 @@ function busyError(dataDir: string, running: { pid: number; port: number }): Emb
     // Not readable by this user: the placeholder above says where the password is.
   }
   const script = process.env.npm_lifecycle_event ? `npm run ${process.env.npm_lifecycle_event}` : '<your command>';
+  const relative = path.relative(process.cwd(), dataDir);
+  // A second demo sharing the database needs a folder (and ports) of its own: see scripts/process/demo-lock.ts.
+  const where = process.env.npm_lifecycle_event === 'demo' ? ' (from another checkout, with its own PORT and INVENTORY_PORT)' : '';
   return new EmbeddedDatabaseBusyError(
-    `The embedded database in ${path.relative(process.cwd(), dataDir) || dataDir} is already in use by another ` +
+    `The embedded database in ${relative && !relative.startsWith('..') ? relative : dataDir} is already in use by another ` +
       `process (PostgreSQL pid ${running.pid}, port ${running.port}), e.g. \`npm run demo\` or \`npm run dev\` in another terminal.\n` +
       `Either stop that process first (Ctrl-C in its terminal), or share its database by giving your command its URL:\n` +
-      `  DATABASE_URL='${url}' ${script}\n` +
+      `  DATABASE_URL='${url}' ${script}${where}\n` +
       `(Sharing suits tools such as db:migrate, db:seed and webhook. While \`npm run demo\` runs, a second demo or ` +
       `\`npm run build\` in the same folder refuses to start: it would rebuild .next under the running app.)`,
   );

@@ -14,7 +14,12 @@ const stockSchema = z.object({
   updatedAt: z.string(),
 });
 export type Stock = z.infer<typeof stockSchema>;
-export type StockResult = { ok: true; stock: Stock } | { ok: false; reason: string };
+/**
+ * What a reader is told: the product is not on sale, or its price could not be fetched. Why a fetch failed
+ * (configuration, a timeout, a status) goes to the server log only: it means nothing to a reader and can reveal setup.
+ */
+export type Unavailable = { ok: false; reason: 'not-sold' | 'unreachable' };
+export type StockResult = { ok: true; stock: Stock } | Unavailable;
 
 const TIMEOUT_MS = Number(process.env.INVENTORY_TIMEOUT_MS ?? 2000);
 
@@ -47,11 +52,11 @@ export async function getStock(sku: string) {
   let result: StockResult;
   try {
     const data = await getJson(`/products/${encodeURIComponent(sku)}`);
-    result = data === null ? { ok: false, reason: 'not sold at the moment' } : { ok: true, stock: stockSchema.parse(data) };
+    result = data === null ? { ok: false, reason: 'not-sold' } : { ok: true, stock: stockSchema.parse(data) };
   } catch (error) {
     console.error(`[inventory] ${sku}: ${describe(error)}`);
     cacheFailureBriefly();
-    result = { ok: false, reason: describe(error) };
+    result = { ok: false, reason: 'unreachable' };
   }
   return tagged(result, [tags.product(sku), tags.inventory]);
 }
@@ -59,14 +64,14 @@ export async function getStock(sku: string) {
 export async function getAllStock() {
   'use cache';
   cacheLife('inventory');
-  let result: { ok: true; stock: Map<string, Stock> } | { ok: false; reason: string };
+  let result: { ok: true; stock: Map<string, Stock> } | Unavailable;
   try {
     const data = z.object({ products: z.array(stockSchema) }).parse(await getJson('/products'));
     result = { ok: true, stock: new Map(data.products.map((p) => [p.sku, p])) };
   } catch (error) {
     console.error(`[inventory] list: ${describe(error)}`);
     cacheFailureBriefly();
-    result = { ok: false, reason: describe(error) };
+    result = { ok: false, reason: 'unreachable' };
   }
   // Each product's own tag too, so `product:<sku>` alone refreshes its price and stock on /catalog as well.
   return tagged(result, [tags.inventory, ...(result.ok ? [...result.stock.keys()].map(tags.product) : [])]);

@@ -5,14 +5,17 @@
 // None of them outlives this script, even if it is killed (scripts/process/supervise.ts). One demo per folder
 // (scripts/process/demo-lock.ts).
 // `--edge`: the edge cache (Varnish, deploy/varnish/) serves on PORT, the app on PORT+1; every invalidation purges it.
+// The build is reused when nothing it depends on changed (scripts/process/build-stamp.ts); `--rebuild` forces one.
 import { parseArgs } from 'node:util';
 import { createDatabase } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
 import { seed } from '@/db/seed';
+import { DEMO_PASSWORD, seedUsers } from '@/db/seed-data';
 import { parseSecrets } from '@/lib/webhooks/secrets';
-import { waitForHttp } from './cluster-env';
+import { checkServerActionsKey, waitForHttp } from './cluster-env';
 import { VARNISH_MISSING, findVarnishd, newPurgeSecret, startEdge } from './edge-env';
-import { appSecrets } from './local-secret';
+import { appSecrets, serverActionsKey } from './local-secret';
+import { buildInputs, clearStamp, completeBuildId, countMigrations, databaseStamp, rebuildReasons, writeStamp } from './process/build-stamp';
 import { claimDemo, secondDemoMessage } from './process/demo-lock';
 import { Shutdown, spawnTied } from './process/supervise';
 
@@ -22,7 +25,8 @@ const port = process.env.PORT ?? '3000';
 const host = process.env.HOST ?? '127.0.0.1';
 const inventoryPort = process.env.INVENTORY_PORT ?? '4100';
 const appUrl = `http://${host === '127.0.0.1' ? 'localhost' : host}:${port}`;
-const { values: options } = parseArgs({ options: { edge: { type: 'boolean', default: false } } });
+const { values: options } = parseArgs({ options: { edge: { type: 'boolean', default: false }, rebuild: { type: 'boolean', default: false } } });
+const startedAt = performance.now();
 // Checked before anything starts; without --edge Varnish is never needed.
 if (options.edge && !findVarnishd()) {
   console.error(VARNISH_MISSING);
@@ -39,7 +43,8 @@ if (!claim.claimed) {
   process.exit(1);
 }
 process.on('exit', () => claim.release());
-claim.update({ distDir: process.env.NEXT_DIST_DIR || '.next' });
+const distDir = process.env.NEXT_DIST_DIR || '.next';
+claim.update({ distDir });
 
 let exitCode = 0;
 const shutdown = new Shutdown();
@@ -72,7 +77,9 @@ claim.update({ databaseUrl: url });
 try {
   await unlessStopping();
   console.log('▸ Applying migrations');
+  const migrationsBefore = await countMigrations(url);
   await runMigrations(url);
+  const migrated = (await countMigrations(url)) - migrationsBefore;
   const { db, sql } = createDatabase(url, { max: 1 });
   const seeded = await seed(db, { ifEmpty: true }).finally(() => sql.end());
   console.log(seeded ? `▸ Seeded ${seeded} demo posts` : '▸ Database already has content');
@@ -100,11 +107,36 @@ try {
 
   // `next start` sets PORT to the port it listens on: behind the edge the public origin must be said outright.
   const edgeEnv = options.edge ? { EDGE_PURGE_URL: `http://127.0.0.1:${port}/`, EDGE_PURGE_SECRET: purgeSecret, SITE_URL: process.env.SITE_URL || appUrl } : {};
-  const env = { ...process.env, DATABASE_URL: url, ...secrets, INVENTORY_API_URL: inventoryUrl, NEXT_TELEMETRY_DISABLED: '1', PORT: port, ...edgeEnv };
-  console.log('▸ Building (next build)');
-  const built = await shutdown.add('next build', spawnTied('next build', process.execPath, [NEXT, 'build'], { env })).exited;
-  await unlessStopping();
-  if (built !== 0) await fail(built);
+  const env = {
+    ...process.env,
+    DATABASE_URL: url,
+    ...secrets,
+    // Kept in .data/: it salts the Server Action ids, so a rebuild of unchanged code keeps them too.
+    NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: checkServerActionsKey(process.env.NEXT_SERVER_ACTIONS_ENCRYPTION_KEY || serverActionsKey()),
+    // The sign-in page lists the demo accounts only when this is set: never in a production build by default.
+    DEMO_ACCOUNTS: process.env.DEMO_ACCOUNTS ?? '1',
+    INVENTORY_API_URL: inventoryUrl,
+    NEXT_TELEMETRY_DISABLED: '1',
+    PORT: port,
+    ...edgeEnv,
+  };
+
+  // The build prerenders from the database, so a schema or content change at start (a migration, a first seed) is a
+  // reason to rebuild too; after the seed, the database's stamp covers the latter.
+  const inputs = buildInputs(process.cwd(), env, await databaseStamp(url));
+  const reasons = options.rebuild ? ['--rebuild given'] : rebuildReasons(distDir, inputs);
+  if (migrated > 0) reasons.push(`The database schema changed (${migrated} migration${migrated === 1 ? '' : 's'} applied)`);
+  if (reasons.length === 0) {
+    console.log(`▸ Build is up to date (build ${completeBuildId(distDir)} in ${distDir}: sources, settings and database unchanged); starting without a rebuild`);
+  } else {
+    for (const reason of new Set(reasons)) console.log(`▸ ${reason}: building…`);
+    console.log('▸ Building (next build)');
+    clearStamp(distDir);
+    const built = await shutdown.add('next build', spawnTied('next build', process.execPath, [NEXT, 'build'], { env })).exited;
+    await unlessStopping();
+    if (built !== 0) await fail(built);
+    writeStamp(distDir, inputs);
+  }
 
   if (!options.edge) console.log(`▸ Serving on ${appUrl}  (Ctrl-C stops the app, the inventory service and the database)`);
   else console.log(`▸ Starting the app on http://127.0.0.1:${appPort}`);
@@ -112,7 +144,6 @@ try {
   if (options.edge) {
     await waitForHttp(`http://127.0.0.1:${appPort}/feed.xml`, { name: 'next start', exited: app.exited }, 120_000);
     await unlessStopping();
-    const distDir = process.env.NEXT_DIST_DIR || '.next';
     const edge = shutdown.add('the edge', await startEdge({ host, port: Number(port), backends: [{ name: 'app', host: '127.0.0.1', port: Number(appPort) }], purgeSecret, distDir }));
     void edge.proc.exited.then((code) => {
       if (!shutdown.started) void fail(code || 1);
@@ -120,10 +151,25 @@ try {
     console.log(`▸ Serving on ${appUrl} through the edge cache (Varnish; x-edge-cache says HIT, STALE, MISS or PASS)  (Ctrl-C stops the edge, the app, the inventory service and the database)`);
   }
   claim.update({ appUrl });
+  const reachable = appHost === '0.0.0.0' || appHost === '::' ? '127.0.0.1' : appHost.includes(':') ? `[${appHost}]` : appHost;
+  await waitForHttp(`http://${reachable}:${appPort}/sign-in`, { name: 'next start', exited: app.exited }, 120_000);
+  await unlessStopping();
+  console.log(`▸ Up in ${((performance.now() - startedAt) / 1000).toFixed(1)} s. ${signInHelp()}`);
   const code = await app.exited;
   await unlessStopping();
   await fail(code);
 } catch (error) {
+  await unlessStopping(); // a Ctrl-C while starting: the app exiting is expected, not an error
   console.error(error);
   await fail(1);
+}
+
+/** Where to sign in, and the accounts the seed creates (local demo only: their password is public). */
+function signInHelp(): string {
+  const emails = (role: string) => seedUsers.filter((u) => u.role === role).map((u) => u.email).join(', ');
+  return [
+    `Sign in at ${appUrl}/sign-in with a demo account, password \`${DEMO_PASSWORD}\`:`,
+    `    ${emails('author')}  (authors: each edits their own posts)`,
+    `    ${emails('editor')}  (editor: edits every post)`,
+  ].join('\n');
 }

@@ -10,6 +10,7 @@ export function CacheStamp({ stamp }: { stamp: Stamp }) {
       <span aria-hidden>◷ </span>
       cached{' '}
       <time
+        className="whitespace-nowrap"
         dateTime={stamp.cachedAt}
         data-cached-at={stamp.cachedAt}
         data-cache-tags={stamp.tags.join(' ')}
@@ -17,7 +18,16 @@ export function CacheStamp({ stamp }: { stamp: Stamp }) {
       >
         {stamp.cachedAt.replace('T', ' ').slice(0, 19)} UTC
       </time>{' '}
-      · tags <span className="font-mono">{stamp.tags.join(' ')}</span>
+      · tags{' '}
+      {/* Lines break between tags, never inside one (tags have hyphens); one too long for the line is cut, not broken. */}
+      {stamp.tags.map((tag, i) => (
+        <span key={tag}>
+          {i > 0 && ' '}
+          <span className="inline-block max-w-full truncate align-bottom font-mono whitespace-nowrap" title={tag}>
+            {tag}
+          </span>
+        </span>
+      ))}
     </p>
   );
 }

@@ -39,7 +39,12 @@ export async function ListPage({
         <h1 className="text-3xl font-bold tracking-tight">{data.title}</h1>
         {data.description ? <p className="mt-2 max-w-2xl text-zinc-600 dark:text-zinc-300">{data.description}</p> : null}
       </header>
-      <PostList page={data.page} stamp={stamp} olderHref={(next) => `${basePath}/${slug}/${next}`} />
+      <PostList
+        page={data.page}
+        stamp={stamp}
+        pageHref={(c) => `${basePath}/${slug}${c ? `/${c}` : ''}`}
+        showAuthor={kind !== 'Author'}
+      />
     </>
   );
 }

@@ -4,18 +4,29 @@ import type { CacheStamp as Stamp } from '@/lib/cache/tagged';
 import { CacheStamp } from './cache-stamp';
 import { FormattedDate } from './formatted-date';
 
-/** A page of post summaries with a link to the next (older) page. `olderHref` builds that page's URL. */
+const pagerLink =
+  'rounded-md border border-zinc-300 px-4 py-2 text-sm font-medium hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800';
+
+/**
+ * A page of post summaries, where it is in the list (the dates it spans) and links to the newer and older pages.
+ * `pageHref` builds a page's URL from its cursor (null: the first page). On an author's page `showAuthor` is
+ * off: every item would repeat the heading.
+ */
 export function PostList({
   page,
   stamp,
-  olderHref,
+  pageHref,
+  showAuthor = true,
   emptyText = 'Nothing has been published here yet.',
 }: {
   page: PostPage;
   stamp: Stamp;
-  olderHref: (cursor: string) => string;
+  pageHref: (cursor: string | null) => string;
+  showAuthor?: boolean;
   emptyText?: string;
 }) {
+  const first = page.posts[0];
+  const last = page.posts.at(-1);
   return (
     <section>
       {page.posts.length === 0 ? (
@@ -39,24 +50,42 @@ export function PostList({
                   </Link>
                 </h2>
                 <p className="mt-2 text-zinc-600 dark:text-zinc-300">{post.excerpt}</p>
-                <p className="mt-2 text-sm">
-                  by{' '}
-                  <Link className="font-medium hover:underline" href={`/authors/${post.author.slug}`}>
-                    {post.author.name}
-                  </Link>
-                </p>
+                {showAuthor && (
+                  <p className="mt-2 text-sm">
+                    by{' '}
+                    <Link className="font-medium hover:underline" href={`/authors/${post.author.slug}`}>
+                      {post.author.name}
+                    </Link>
+                  </p>
+                )}
               </article>
             </li>
           ))}
         </ul>
       )}
-      <nav className="mt-6 flex items-center justify-between" aria-label="Pagination">
+      {/* Keyset pages have no number (that would need a count on every page); the dates they span say where you are. */}
+      {page.newer && first && last && (
+        <p className="mt-4 text-sm text-zinc-500 dark:text-zinc-400" data-testid="page-position">
+          Posts published <FormattedDate date={last.publishedAt} /> to <FormattedDate date={first.publishedAt} />
+        </p>
+      )}
+      <nav className="mt-6 flex flex-wrap items-center justify-between gap-3" aria-label="Pagination">
+        {page.newer ? (
+          <span className="flex flex-wrap gap-3">
+            <Link className={pagerLink} href={pageHref(page.newer.cursor)} rel="prev">
+              ← Newer posts
+            </Link>
+            {page.newer.cursor !== null && (
+              <Link className={pagerLink} href={pageHref(null)}>
+                Newest
+              </Link>
+            )}
+          </span>
+        ) : (
+          <span />
+        )}
         {page.next ? (
-          <Link
-            className="rounded-md border border-zinc-300 px-4 py-2 text-sm font-medium hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
-            href={olderHref(page.next)}
-            rel="next"
-          >
+          <Link className={pagerLink} href={pageHref(page.next)} rel="next">
             Older posts →
           </Link>
         ) : (

@@ -2,7 +2,7 @@ import type { Cached } from '@/lib/cache/tagged';
 import { formatPrice, type StockResult } from '@/lib/inventory';
 import { CacheStamp } from '../_components/cache-stamp';
 
-/** Price and stock from the inventory service, or a clear note when it could not be reached. */
+/** Price and stock from the inventory service, or a plain note for readers (the cause is in the server log). */
 export function PriceAndStock({ result, detailed = false }: { result: Cached<StockResult>; detailed?: boolean }) {
   const { data, stamp } = result;
   return (
@@ -16,7 +16,7 @@ export function PriceAndStock({ result, detailed = false }: { result: Cached<Sto
         </p>
       ) : (
         <p className="text-zinc-600 dark:text-zinc-300" data-testid="price-unavailable">
-          Price unavailable right now{detailed ? ` (the inventory service: ${data.reason})` : ''}. Please try again in a moment.
+          {data.reason === 'not-sold' ? 'Not on sale at the moment.' : 'Price unavailable right now. Please try again in a moment.'}
         </p>
       )}
       {detailed && <CacheStamp stamp={stamp} />}

@@ -1,10 +1,11 @@
 import { getFeedPosts } from '@/lib/blog';
 import { renderRss } from '@/lib/feed';
-import { siteUrl } from '@/lib/site';
+import { FEED_PATH, siteUrl } from '@/lib/site';
 
 export async function GET() {
   const { data: posts, stamp } = await getFeedPosts();
-  return new Response(renderRss(siteUrl(), posts, stamp.cachedAt), {
+  const site = siteUrl();
+  return new Response(renderRss(site, posts, stamp.cachedAt, `${site}${FEED_PATH}`), {
     headers: { 'content-type': 'application/rss+xml; charset=utf-8', 'x-cache-tags': stamp.tags.join(' ') },
   });
 }

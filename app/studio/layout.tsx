@@ -24,15 +24,23 @@ async function UserBar() {
   );
 }
 
+/** Editors see every post on /studio, authors their own: the first link says which. */
+async function StudioNav() {
+  const user = await getViewer();
+  return (
+    <nav className="flex flex-wrap gap-4 text-sm font-medium" aria-label="Studio">
+      <Link href="/studio" className="hover:underline">{user?.role === 'editor' ? 'All posts' : 'Your posts'}</Link>
+      <Link href="/studio/new" className="hover:underline">New post</Link>
+      <Link href="/studio/profile" className="hover:underline">Profile</Link>
+    </nav>
+  );
+}
+
 export default function StudioLayout({ children }: { children: React.ReactNode }) {
   return (
     <div>
       <div className="mb-6 flex flex-wrap items-center justify-between gap-4 border-b border-zinc-200 pb-4 dark:border-zinc-800">
-        <nav className="flex gap-4 text-sm font-medium" aria-label="Studio">
-          <Link href="/studio" className="hover:underline">Your posts</Link>
-          <Link href="/studio/new" className="hover:underline">New post</Link>
-          <Link href="/studio/profile" className="hover:underline">Profile</Link>
-        </nav>
+        <StudioNav />
         <UserBar />
       </div>
       {children}

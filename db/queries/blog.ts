@@ -1,6 +1,6 @@
 // Read queries for the public blog: plain async functions over the schema. They know nothing of caching;
 // lib/blog.ts wraps them in 'use cache' functions with tags.
-import { and, asc, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client';
 import { authors, categories, posts, postTopics, topics } from '../schema';
 
@@ -39,6 +39,8 @@ export interface PostPage {
   posts: PostSummary[];
   /** Cursor of the next (older) page, or null on the last page. */
   next: string | null;
+  /** The previous (newer) page: its cursor, or null when that is the first page; absent on the first page itself. */
+  newer?: { cursor: string | null };
 }
 
 export type PostFilter = { categoryId: number } | { authorId: number } | { topicId: number } | Record<string, never>;
@@ -61,11 +63,7 @@ export async function listPublishedPosts(
       inArray(posts.id, db.select({ id: postTopics.postId }).from(postTopics).where(eq(postTopics.topicId, filter.topicId))),
     );
   }
-  if (after) {
-    conditions.push(
-      or(lt(posts.publishedAt, after.at), and(eq(posts.publishedAt, after.at), lt(posts.id, after.id)))!,
-    );
-  }
+  const olderThan = (c: Cursor) => or(lt(posts.publishedAt, c.at), and(eq(posts.publishedAt, c.at), lt(posts.id, c.id)))!;
   const rows = await db
     .select({
       id: posts.id,
@@ -79,13 +77,31 @@ export async function listPublishedPosts(
     .from(posts)
     .innerJoin(authors, eq(authors.id, posts.authorId))
     .innerJoin(categories, eq(categories.id, posts.categoryId))
-    .where(and(...conditions))
+    .where(and(...conditions, ...(after ? [olderThan(after)] : [])))
     .orderBy(desc(posts.publishedAt), desc(posts.id))
     .limit(limit + 1);
 
   const page = rows.slice(0, limit).map((r) => ({ ...r, publishedAt: r.publishedAt! }));
   const last = page.at(-1);
-  return { posts: page, next: rows.length > limit && last ? encodeCursor({ at: last.publishedAt, id: last.id }) : null };
+  const next = rows.length > limit && last ? encodeCursor({ at: last.publishedAt, id: last.id }) : null;
+  if (!after) return { posts: page, next };
+
+  // The way back: the newer page ends just before this one, so it starts after the (limit + 1)th newer post.
+  // The same keyset walk in reverse, `limit + 1` rows off the index.
+  const first = page[0] ? { at: page[0].publishedAt, id: page[0].id } : after;
+  const newer = await db
+    .select({ id: posts.id, publishedAt: posts.publishedAt })
+    .from(posts)
+    .where(
+      and(
+        ...conditions,
+        or(gt(posts.publishedAt, first.at), and(eq(posts.publishedAt, first.at), gt(posts.id, first.id)))!,
+      ),
+    )
+    .orderBy(asc(posts.publishedAt), asc(posts.id))
+    .limit(limit + 1);
+  const boundary = newer.length > limit ? newer[limit] : null;
+  return { posts: page, next, newer: { cursor: boundary ? encodeCursor({ at: boundary.publishedAt!, id: boundary.id }) : null } };
 }
 
 export interface PostDetail extends PostSummary {

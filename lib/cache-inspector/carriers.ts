@@ -46,7 +46,7 @@ export const carriers: Carrier[] = [
   },
   { fn: 'lib/blog.ts#getFeedPosts', pages: ['/feed.xml'], carries: [tags.posts, tags.content, ...listRows] },
   { fn: 'lib/blog.ts#getSitemapEntries', pages: ['/sitemap.xml'], carries: [tags.content, tags.posts, tags.categories, tags.authors, tags.topics] },
-  { fn: 'lib/catalog.ts#getProducts', pages: ['/catalog', '/catalog/[sku]'], carries: [tags.content, tags.products, tags.product('EXAMPLE')] },
+  { fn: 'lib/catalog.ts#getProducts', pages: ['/catalog', '/catalog/[sku]', '/sitemap.xml'], carries: [tags.content, tags.products, tags.product('EXAMPLE')] },
   { fn: 'lib/catalog.ts#getProduct', pages: ['/catalog/[sku]'], carries: [tags.content, tags.product('EXAMPLE'), tags.products] },
   { fn: 'lib/inventory.ts#getStock', pages: ['/catalog/[sku]'], carries: [tags.product('EXAMPLE'), tags.inventory] },
   { fn: 'lib/inventory.ts#getAllStock', pages: ['/catalog'], carries: [tags.inventory, tags.product('EXAMPLE')] },

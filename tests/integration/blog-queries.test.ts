@@ -64,6 +64,24 @@ describe('listPublishedPosts', () => {
     expect(seen.some((p) => drafts.some((d) => d.id === p.id))).toBe(false);
   });
 
+  it('walks back: each older page links to the newer page before it, and the second page to the first', async () => {
+    const pages: { after: q.Cursor | null; page: q.PostPage }[] = [];
+    let after: q.Cursor | null = null;
+    for (;;) {
+      const page = await q.listPublishedPosts(db, { after, limit: 7 });
+      pages.push({ after, page });
+      if (!page.next) break;
+      after = q.decodeCursor(page.next);
+    }
+    expect(pages.length).toBeGreaterThan(3);
+    expect(pages[0].page.newer).toBeUndefined();
+    expect(pages[1].page.newer).toEqual({ cursor: null });
+    for (let i = 2; i < pages.length; i++) {
+      const back = await q.listPublishedPosts(db, { after: q.decodeCursor(pages[i].page.newer!.cursor!), limit: 7 });
+      expect(back.posts.map((p) => p.id)).toEqual(pages[i - 1].page.posts.map((p) => p.id));
+    }
+  });
+
   it('filters by category, author and topic', async () => {
     const category = (await q.listCategories(db))[0];
     const author = (await q.listAuthors(db))[0];

@@ -18,7 +18,7 @@ export default async function ArchivePage({ params }: PageProps<'/archive/[curso
   return (
     <>
       <h1 className="text-3xl font-bold tracking-tight">Older posts</h1>
-      <PostList page={page} stamp={stamp} olderHref={(next) => `/archive/${next}`} />
+      <PostList page={page} stamp={stamp} pageHref={(c) => (c ? `/archive/${c}` : '/')} />
     </>
   );
 }

@@ -5,6 +5,7 @@ import { CacheStamp } from '@/app/_components/cache-stamp';
 import { getProduct, getProducts } from '@/lib/catalog';
 import { getStock } from '@/lib/inventory';
 import { skuParam } from '@/lib/route-params';
+import { NOT_FOUND_METADATA, pageMetadata } from '@/lib/site';
 import { atLeastOne, PLACEHOLDER_PARAM } from '@/lib/static-params';
 import { PriceAndStock } from '../_components';
 
@@ -15,7 +16,7 @@ export async function generateStaticParams() {
 
 export async function generateMetadata({ params }: PageProps<'/catalog/[sku]'>): Promise<Metadata> {
   const { data } = await getProduct(skuParam((await params).sku));
-  return data ? { title: data.name, description: data.description } : {};
+  return data ? pageMetadata({ path: `/catalog/${data.sku}`, title: data.name, description: data.description }) : NOT_FOUND_METADATA;
 }
 
 export default async function ProductPage({ params }: PageProps<'/catalog/[sku]'>) {

@@ -5,6 +5,7 @@ import { CacheStamp } from '@/app/_components/cache-stamp';
 import { FormattedDate } from '@/app/_components/formatted-date';
 import { getPost, getPrerenderedPostSlugs } from '@/lib/blog';
 import { slugParam } from '@/lib/route-params';
+import { NOT_FOUND_METADATA, pageMetadata } from '@/lib/site';
 import { atLeastOne, PLACEHOLDER_PARAM } from '@/lib/static-params';
 
 // The newest posts are prerendered at build time; any other post renders on its first request, then is cached.
@@ -15,7 +16,7 @@ export async function generateStaticParams() {
 
 export async function generateMetadata({ params }: PageProps<'/posts/[slug]'>): Promise<Metadata> {
   const { data: post } = await getPost(slugParam((await params).slug, 'post'));
-  return post ? { title: post.title, description: post.excerpt } : {};
+  return post ? pageMetadata({ path: `/posts/${post.slug}`, title: post.title, description: post.excerpt }) : NOT_FOUND_METADATA;
 }
 
 export default async function PostPage({ params }: PageProps<'/posts/[slug]'>) {
