@@ -447,3 +447,26 @@ test('an author renames themselves: their page and their posts show the new name
     await expect(page.getByTestId('form-message')).toContainText('Profile saved.');
   }
 });
+
+// getViewer() is 'use cache: private': cached per request and browser, never in a cache shared between users. Were it
+// a shared 'use cache', the session read inside it would fail the build; were it keyed wrongly, one user's name and
+// posts would show to the other. Two users load the studio in turns, each always sees only themselves.
+test('two people signed in at once each see their own name and posts, however often the pages are loaded', async ({ browser }) => {
+  const name = async (email: string) => (await db()`select name from "user" where email = ${email}`)[0].name as string;
+  // The newest post that is not Ada's: on the editor's list, never on Ada's.
+  const [notAdas] = await db()`select p.title from posts p join authors a on a.id = p.author_id
+    where a.user_id is distinct from (select id from "user" where email = ${ADA}) order by p.updated_at desc, p.id desc limit 1`;
+  const ada = await signedInPage(browser, ADA);
+  const lena = await signedInPage(browser, LENA);
+  for (let round = 0; round < 3; round++) {
+    for (const [page, email, title] of [[ada, ADA, 'Your posts'], [lena, LENA, 'All posts']] as const) {
+      await page.goto('/studio');
+      await expect(page.getByTestId('signed-in-as')).toContainText(await name(email));
+      await expect(heading(page)).toHaveText(title);
+    }
+    await expect(lena.getByRole('link', { name: notAdas.title, exact: true })).toBeVisible();
+    await expect(ada.getByRole('link', { name: notAdas.title, exact: true })).toHaveCount(0);
+  }
+  await ada.context().close();
+  await lena.context().close();
+});
