@@ -4,6 +4,7 @@ import {
   boolean,
   index,
   integer,
+  jsonb,
   pgEnum,
   pgTable,
   primaryKey,
@@ -211,3 +212,25 @@ export const rateLimits = pgTable(
 );
 
 export type User = typeof user.$inferSelect;
+
+/**
+ * Full-page previews (lib/studio/preview.ts): what one user asked to preview of one post, kept server-side for a
+ * few minutes. The row is both the payload (the form's unsaved fields, already validated) and the grant: a preview
+ * render shows it only to that user, only before `expires_at`, and only while they may still edit the post.
+ */
+export const postPreviews = pgTable(
+  'post_previews',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    postId: integer('post_id')
+      .notNull()
+      .references(() => posts.id, { onDelete: 'cascade' }),
+    values: jsonb('values')
+      .$type<{ title: string; excerpt: string; body: string; categoryId: number; topicIds: number[] }>()
+      .notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.postId] }), index('post_previews_expires_at_idx').on(t.expiresAt)],
+);

@@ -196,6 +196,13 @@ export function PostForm({
             ) : (
               <SubmitButton name="intent" value="publish" pendingText="Publishing…" className="border border-zinc-300 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800">Save and publish</SubmitButton>
             )}
+            {/* A plain POST of the form as it is now (the Server Action is not involved, nothing is saved), in a new
+                tab so the editor keeps the unsaved text: lib/studio/preview.ts checks and keeps it, then opens the
+                post's public URL in Draft Mode. */}
+            <button type="submit" formAction="/api/preview" formMethod="post" formTarget="_blank"
+              className="rounded-md border border-amber-500 px-4 py-2 text-sm font-medium hover:bg-amber-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:hover:bg-amber-950">
+              Preview<span className="sr-only"> (opens a new tab)</span>
+            </button>
           </>
         ) : (
           <>

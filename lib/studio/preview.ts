@@ -1,0 +1,148 @@
+// Full-page preview of a post at its public URL, with Next's Draft Mode.
+//
+// Draft Mode alone is no permission: its cookie (`__prerender_bypass`) is one value per build, the same for every
+// browser that has it. So it only switches the page into a per-request render; what that render may show is
+// decided here, on every render, from the session: a preview is shown only to a signed-in user who may edit the
+// post (canEditPost, as the studio checks it), only for a post they asked to preview, and only for PREVIEW_TTL_MS.
+// The unsaved fields travel once, in the POST that starts the preview, and are kept server-side (post_previews),
+// never in a cookie or a URL. Draft Mode makes every 'use cache' function run afresh without saving its result,
+// and keeps the page out of the page cache (Cache-Control: private, no-store): a preview writes nothing any
+// reader can get.
+import 'server-only';
+import { draftMode } from 'next/headers';
+import { cache } from 'react';
+import { getDb } from '@/db/client';
+import * as q from '@/db/queries/previews';
+import { categoryIdsExist, getEditablePost } from '@/db/queries/studio';
+import { renderMarkdown } from '@/lib/markdown';
+import { isSlug } from '@/lib/slug';
+import { parseDbInt, parsePostForm } from './post-form';
+import { SERVER_ACTION_BODY_LIMIT_BYTES } from './form-limits';
+import { canEditPost, getCurrentUser } from './session';
+
+/** How long one "Preview" click lasts: long enough to read the page, short enough that a grant does not linger. */
+export const PREVIEW_TTL_MS = 10 * 60_000;
+
+/** What the public post page shows, from the cache or from a preview. */
+export interface PostView {
+  slug: string;
+  title: string;
+  excerpt: string;
+  html: string;
+  /** Null for a draft: never published. */
+  publishedAt: Date | null;
+  author: { slug: string; name: string };
+  category: { slug: string; name: string };
+  topics: { id: number; slug: string; name: string }[];
+}
+
+export type PostPreview =
+  /** Draft Mode is on, but nothing is previewed here for this request: the page shows what every reader sees. */
+  | { kind: 'public' }
+  | { kind: 'preview'; postId: number; post: PostView; status: 'draft' | 'published'; expiresAt: Date };
+
+const text = (status: number, message: string) =>
+  new Response(message, { status, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' } });
+
+/**
+ * Route handlers get no Origin check from Next (Server Actions do). A browser always sends Origin (and
+ * Sec-Fetch-Site) with a form POST: one from another site must not start or end a preview in this browser.
+ */
+function sameOrigin(request: Request): boolean {
+  const site = request.headers.get('sec-fetch-site');
+  if (site !== null && site !== 'same-origin') return false;
+  const origin = request.headers.get('origin');
+  if (origin === null) return true; // not a browser (a browser's cross-site POST always carries it)
+  const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * POST from the studio's edit form (its "Preview" button): checks the session and the permission, validates the
+ * form's fields as a save would, keeps them for this user and post, turns Draft Mode on and sends the browser to
+ * the post's public URL. Every refusal sets no cookie and keeps nothing.
+ */
+export async function startPreview(request: Request): Promise<Response> {
+  if (!sameOrigin(request)) return text(403, 'Previews start from this site’s studio only.');
+  // Same bound as a save (Next refuses larger Server Action bodies): never read an unbounded body.
+  if (Number(request.headers.get('content-length') ?? 0) > SERVER_ACTION_BODY_LIMIT_BYTES) return text(413, 'The form is too large to preview.');
+  const user = await getCurrentUser();
+  if (!user) return text(401, 'Sign in to preview posts.');
+  let formData: FormData;
+  try {
+    formData = await request.formData();
+  } catch {
+    return text(400, 'This is not a form the studio sent.');
+  }
+  const id = parseDbInt(formData.get('id'));
+  const db = getDb();
+  const post = id === null ? null : await getEditablePost(db, id);
+  if (!post) return text(404, 'There is no such post.');
+  if (!canEditPost(user, post)) return text(403, 'You can only preview posts you may edit.');
+
+  const parsed = parsePostForm(formData);
+  if (!parsed.success) {
+    const problems = [...new Set(parsed.error.issues.map((i) => i.message))].join('\n');
+    return text(400, `Nothing to preview yet: correct these fields in the editor first.\n${problems}`);
+  }
+  const { title, excerpt, body, categoryId, topicIds } = parsed.data;
+  const exists = await categoryIdsExist(db, categoryId, topicIds);
+  if (!exists.category || !exists.topics) return text(400, 'Nothing to preview yet: choose a category and topics that exist.');
+
+  await q.savePreview(db, user.id, post.id, { title, excerpt, body, categoryId, topicIds }, new Date(Date.now() + PREVIEW_TTL_MS));
+  (await draftMode()).enable();
+  // At the saved slug, its public URL: an unsaved slug change is not a URL yet. 303: the browser GETs it.
+  return new Response(null, { status: 303, headers: { location: `/posts/${post.slug}`, 'cache-control': 'no-store' } });
+}
+
+/** POST from the preview bar: Draft Mode off, this user's previews forgotten, back to the post's cached page. */
+export async function exitPreview(request: Request): Promise<Response> {
+  if (!sameOrigin(request)) return text(403, 'Leave the preview from this site.');
+  const formData = await request.formData().catch(() => null);
+  const slug = formData?.get('slug');
+  const user = await getCurrentUser();
+  if (user) await q.deletePreviews(getDb(), user.id);
+  (await draftMode()).disable();
+  // Only a slug's shape is accepted as the target: never a URL a client chose.
+  return new Response(null, { status: 303, headers: { location: isSlug(slug) ? `/posts/${slug}` : '/', 'cache-control': 'no-store' } });
+}
+
+/**
+ * For the post page and its metadata: null without Draft Mode (every normal request, and the build's prerender,
+ * where Draft Mode is always off: the page stays static). With it, the preview this request may see, checked now:
+ * the session, the permission, the stored preview and its expiry. Deduplicated per request.
+ */
+export const getPostPreview = cache(async (slug: string): Promise<PostPreview | null> => {
+  if (!(await draftMode()).isEnabled) return null;
+  const user = await getCurrentUser();
+  if (!user) return { kind: 'public' };
+  const db = getDb();
+  const post = await q.getPostAtSlug(db, slug);
+  if (!post || !canEditPost(user, { authorId: post.author.id })) return { kind: 'public' };
+  const stored = await q.getPreview(db, user.id, post.id);
+  if (!stored) return { kind: 'public' };
+  const { values } = stored;
+  const { category, topics } = await q.getPreviewTaxonomy(db, values.categoryId, values.topicIds);
+  if (!category) return { kind: 'public' }; // deleted since the preview started
+  return {
+    kind: 'preview',
+    postId: post.id,
+    status: post.status,
+    expiresAt: stored.expiresAt,
+    post: {
+      slug: post.slug,
+      title: values.title,
+      excerpt: values.excerpt,
+      // The public page's renderer and sanitiser: the preview shows exactly what saving would publish.
+      html: renderMarkdown(values.body),
+      publishedAt: post.publishedAt,
+      author: post.author,
+      category,
+      topics,
+    },
+  };
+});
