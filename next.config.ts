@@ -1,5 +1,6 @@
 import type { NextConfig } from 'next';
 import path from 'node:path';
+import { cacheLifeProfiles } from './lib/cache/profiles';
 
 // `npm run bench` builds a second copy with caching switched off, to measure what the cache saves.
 const benchWithoutCache = process.env.NTC_BENCH_NO_CACHE === '1';
@@ -12,18 +13,8 @@ const nextConfig: NextConfig = {
   // Partial prefetching stays off: with it on, the first request after updateTag on a page prerendered by
   // generateStaticParams was measured to return the build-time HTML (see README, "Facts that bite").
   // Pages await their params outside <Suspense>, so an unlisted URL renders once, blocking, and is then cached.
-  cacheLife: {
-    // Posts change only through our own writes, which invalidate their tags at once; the time-based
-    // revalidation is a safety net for changes made behind the app's back (a manual SQL fix).
-    posts: { stale: 300, revalidate: 3600, expire: 86_400 },
-    // Lists are refreshed by tag on every publish; a shorter safety net because they aggregate many rows.
-    lists: { stale: 300, revalidate: 900, expire: 86_400 },
-    // Categories, authors and topics change rarely and are invalidated by tag when they do.
-    navigation: { stale: 300, revalidate: 86_400, expire: 604_800 },
-    // Prices and stock live upstream. The inventory service sends a webhook on every change; if a delivery
-    // is ever lost, the figure is at most a minute old. expire ≥ 5 minutes keeps these pages prerenderable.
-    inventory: { stale: 30, revalidate: 60, expire: 600 },
-  },
+  // Profiles (lib/cache/profiles.ts): the webhook accepts their names as a mode too.
+  cacheLife: cacheLifeProfiles,
   // Both cache layers go through our handlers (cache-handlers/): entries and tag state survive restarts, and with
   // REDIS_URL every instance shares them. `'use cache'` uses cacheHandlers; pages, route handlers and the fetch
   // cache use cacheHandler. Next's own in-memory layer is switched off (cacheMaxMemorySize: 0): it would keep

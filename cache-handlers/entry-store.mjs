@@ -13,6 +13,7 @@ import { LRUCache } from 'lru-cache';
 import { buildScope, config } from './config.mjs';
 import { log } from './log.mjs';
 import { getRedis, isReady } from './redis.mjs';
+import { now } from './clock.mjs';
 
 /**
  * @template {{ timestamp: number }} R
@@ -125,7 +126,7 @@ export class EntryStore {
     if (!bytes) return undefined;
     try {
       const { record, expiresAt } = deserialize(bytes);
-      const ttlMs = expiresAt - Date.now();
+      const ttlMs = expiresAt - now();
       if (ttlMs <= 0) return undefined;
       return { record, size: bytes.byteLength, ttlMs };
     } catch {
@@ -143,7 +144,7 @@ export class EntryStore {
     if (!redis || !isReady(redis)) throw new Error('Redis is not connected');
     const key = `${this.prefix}:${id}`;
     const index = `${this.prefix}:index`;
-    const results = await redis.multi().set(key, bytes, 'PX', ttlMs).zadd(index, Date.now(), key).zcard(index).exec();
+    const results = await redis.multi().set(key, bytes, 'PX', ttlMs).zadd(index, now(), key).zcard(index).exec();
     const count = Number(results?.[2]?.[1] ?? 0);
     if (count > this.maxEntries) {
       const evicted = /** @type {string[]} */ (await redis.zpopmin(index, count - this.maxEntries));
@@ -159,11 +160,11 @@ export class EntryStore {
   async #writeFile(id, bytes) {
     const files = this.#fileIndex();
     const file = path.join(this.dir, id);
-    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    const tmp = `${file}.${process.pid}.${now()}.tmp`;
     await writeFile(tmp, bytes);
     await rename(tmp, file); // readers see the old entry or the new one, never half of one
     files.delete(id);
-    files.set(id, Date.now());
+    files.set(id, now());
     for (const [oldest] of files) {
       if (files.size <= this.maxEntries) break;
       files.delete(oldest);

@@ -14,6 +14,7 @@ import { EDGE_TAGS_HEADER } from './edge.mjs';
 import { entryStoreFor } from './entry-store.mjs';
 import { claimStaleServe } from './stale-once.mjs';
 import { getTagStore } from './tag-store.mjs';
+import { now } from './clock.mjs';
 
 /**
  * @typedef {{ revalidate?: number | false, expire?: number }} CacheControl
@@ -102,7 +103,7 @@ export default class PageCacheHandler {
       // Next awaits this set() before it answers a miss, with this same value: the tags added here reach that
       // response too, not only later hits.
       fills.filled(key);
-      const layer = await entries.set(key, { timestamp: Date.now(), value: withEdgeTags(data, tags, ctx), cacheControl: ctx.cacheControl, tags }, ttl);
+      const layer = await entries.set(key, { timestamp: now(), value: withEdgeTags(data, tags, ctx), cacheControl: ctx.cacheControl, tags }, ttl);
       metrics.cacheSets.inc(labels(layer));
     } catch (error) {
       console.error('[cache] page set failed:', error);
@@ -148,5 +149,5 @@ function agedForRevalidation(entry, ctx) {
   if (typeof revalidate !== 'number' || revalidate <= 0) return null;
   const expire = entry.cacheControl?.expire;
   if (typeof expire === 'number' && expire <= revalidate) return null;
-  return Date.now() - revalidate * 1000 - 1;
+  return now() - revalidate * 1000 - 1;
 }

@@ -17,6 +17,7 @@ import { edgeConfig, edgePurger } from './edge.mjs';
 import { log } from './log.mjs';
 import { getRedis, isReady } from './redis.mjs';
 import { combineTagStates, expiredSince, mergeTagState, staleSince, tagOp } from './tag-state.mjs';
+import { now } from './clock.mjs';
 
 /** @typedef {import('./tag-state.mjs').TagOp} TagOp */
 /** @typedef {import('./tag-state.mjs').TagState} TagState */
@@ -42,6 +43,8 @@ export class TagStore {
   #journalLines = 0;
   /** @type {Set<(ids: string[]) => void>} */ #landedListeners = new Set();
   /** @type {Set<(op: TagOp) => void | Promise<void>>} */ #invalidationListeners = new Set();
+  /** Ids applied here and in Redis whose layers in front have not confirmed them yet. @type {Set<string>} */
+  #unannounced = new Set();
   /** Ids that landed since start, so a listener registered late still hears of them. @type {string[]} */
   #landed = [];
   /** Same batch handed to both handler kinds by Next (one array object): applied once. @type {WeakMap<string[], Promise<unknown>>} */
@@ -79,7 +82,7 @@ export class TagStore {
    * @returns {Promise<{ id: string, status: UpdateStatus }>}
    */
   async update(tags, durations, { id = randomUUID(), expectNext = false } = {}) {
-    const op = tagOp([...tags], durations, Date.now(), id);
+    const op = tagOp([...tags], durations, now(), id);
     if (expectNext) this.#expect(op.tags, durations);
     this.#apply(op);
     this.#append([{ o: op, q: this.redis ? 1 : 0 }]);
@@ -114,7 +117,7 @@ export class TagStore {
 
   /** @param {string[]} tags @param {{ expire?: number } | undefined} durations */
   #expect(tags, durations) {
-    const until = Date.now() + EXPECT_NEXT_MS;
+    const until = now() + EXPECT_NEXT_MS;
     for (const tag of tags) {
       const key = `${tag}\0${durations?.expire ?? 'now'}`;
       const list = this.#expected.get(key) ?? [];
@@ -126,7 +129,7 @@ export class TagStore {
   /** @param {string} tag @param {{ expire?: number } | undefined} durations */
   #fulfil(tag, durations) {
     const key = `${tag}\0${durations?.expire ?? 'now'}`;
-    const list = (this.#expected.get(key) ?? []).filter((until) => until > Date.now());
+    const list = (this.#expected.get(key) ?? []).filter((until) => until > now());
     const found = list.length > 0;
     if (found) list.shift();
     if (list.length) this.#expected.set(key, list);
@@ -155,12 +158,16 @@ export class TagStore {
     let timer;
     const timely = await Promise.race([all.then(() => true), new Promise((resolve) => (timer = setTimeout(resolve, LISTENER_WAIT_MS, false)))]);
     clearTimeout(timer);
-    if (!timely) void all.then(() => this.#announceLanded(op.id));
+    if (!timely) {
+      this.#unannounced.add(op.id);
+      void all.then(() => this.#announceLanded(op.id));
+    }
     return /** @type {boolean} */ (timely);
   }
 
   /** @param {string} id */
   #announceLanded(id) {
+    this.#unannounced.delete(id);
     this.#landed.push(id);
     if (this.#landed.length > 1_000) this.#landed.splice(0, this.#landed.length - 1_000);
     for (const listener of this.#landedListeners) listener([id]);
@@ -183,6 +190,14 @@ export class TagStore {
   /** Ids of invalidations not yet in Redis. */
   queuedIds() {
     return this.#queued.map((op) => op.id);
+  }
+
+  /**
+   * True while the invalidation `id` has not landed everywhere: queued for Redis, or waiting for a layer in front.
+   * @param {string} id
+   */
+  isOutstanding(id) {
+    return this.#unannounced.has(id) || this.#queued.some((op) => op.id === id);
   }
 
   /**
@@ -221,8 +236,8 @@ export class TagStore {
    * @param {number} timestamp when the entry was made (ms)
    */
   isExpired(tags, timestamp) {
-    const now = Date.now();
-    return tags.some((tag) => expiredSince(this.#states.get(tag), timestamp, now));
+    const at = now();
+    return tags.some((tag) => expiredSince(this.#states.get(tag), timestamp, at));
   }
 
   /**
@@ -267,7 +282,7 @@ export class TagStore {
   async #push(op) {
     const redis = this.redis;
     if (!isReady(redis) || !redis) throw new Error('Redis is not connected');
-    const minId = String(Date.now() - config.eventRetentionMs);
+    const minId = String(now() - config.eventRetentionMs);
     const id = await redis.applyTagOp(this.keys.hash, this.keys.stream, JSON.stringify(op), minId);
     // Our own event comes back through the stream too; applying it again is harmless (merge is idempotent).
     void id;
@@ -277,7 +292,7 @@ export class TagStore {
     const redis = this.redis;
     if (!redis) return;
     try {
-      if (this.#lastEventId === null || Date.now() - this.#lastSyncAt > config.eventRetentionMs / 2) {
+      if (this.#lastEventId === null || now() - this.#lastSyncAt > config.eventRetentionMs / 2) {
         await this.#fullLoad(redis);
       }
       for (;;) {
@@ -294,7 +309,7 @@ export class TagStore {
         if (ops.length) this.#append(ops);
         if (events.length < 500) break;
       }
-      this.#lastSyncAt = Date.now();
+      this.#lastSyncAt = now();
     } catch (error) {
       log.state('redis-sync', `failed:${errorMessage(error)}`, `could not read invalidations from Redis (${errorMessage(error)}): serving with the tag state this instance has`);
       return;
@@ -329,6 +344,7 @@ export class TagStore {
         log.state('redis-flush', 'failed', `queued invalidations still waiting for Redis (${errorMessage(error)})`);
         break;
       }
+      this.#unannounced.add(op.id); // outstanding until announced below
       this.#queued.shift();
       this.#append([{ l: op.id }]);
       // Landed once the layers in front have it too.

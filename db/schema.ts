@@ -107,8 +107,11 @@ export const revalidations = pgTable(
     id: serial('id').primaryKey(),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
     tags: text('tags').array().notNull(),
-    // 'update' = updateTag, 'max' = revalidateTag(tag, 'max'), 'expire' = revalidateTag(tag, { expire: 0 })
-    mode: varchar('mode', { length: 16, enum: ['update', 'max', 'expire'] }).notNull(),
+    // Page URLs a webhook delivery named for revalidatePath (always expired now, whatever the mode).
+    paths: text('paths').array().notNull().default(sql`'{}'::text[]`),
+    // 'update' = updateTag, 'max' = revalidateTag(tag, 'max'), 'expire' = revalidateTag(tag, { expire: 0 }),
+    // a cacheLife profile's name (lib/cache/profiles.ts) = revalidateTag(tag, '<profile>').
+    mode: varchar('mode', { length: 16, enum: ['update', 'max', 'expire', 'posts', 'lists', 'navigation', 'inventory'] }).notNull(),
     source: varchar('source', { length: 16, enum: ['action', 'webhook'] }).notNull(),
     // Who asked: a user for actions, the sender's delivery id for webhooks.
     actor: varchar('actor', { length: 200 }).notNull(),

@@ -95,6 +95,31 @@ test('a slow inventory service gives "price unavailable", not a broken page, and
   await expect(page.getByTestId('price')).toHaveText('$39.00');
 });
 
+test('a slow inventory service: /catalog still lists every product, says "price unavailable", and its prices come back', async ({ page, request }) => {
+  const latency = (ms: number) => fetch(`${inventory()}/admin/latency`, { method: 'POST', body: JSON.stringify({ ms }) });
+  const [{ count }] = await db()`select count(*)::int as count from products`;
+  await latency(3000); // above the app's 2 s timeout
+  try {
+    await sendWebhook(request, { tags: [tags.inventory], mode: 'expire' });
+    const response = await page.goto('/catalog');
+    expect(response?.status()).toBe(200);
+    await expect(page.getByTestId('products').getByRole('listitem')).toHaveCount(count);
+    await expect(page.getByTestId('price-unavailable').first()).toHaveText('Price unavailable right now. Please try again in a moment.');
+    // The fetch cache keeps no failure: the price list is rendered per request meanwhile, and no CDN may keep it.
+    expect(response?.headers()['cache-control']).toContain('no-store');
+  } finally {
+    await latency(0);
+  }
+  await sendWebhook(request, { tags: [tags.inventory], mode: 'expire' });
+  await page.reload();
+  await expect(page.getByTestId('products').getByTestId('price').first()).toBeVisible();
+  // Static again once a response is cached.
+  await request.get('/catalog');
+  const cached = await request.get('/catalog');
+  expect(cached.headers()['x-nextjs-cache']).toMatch(/^(HIT|STALE)$/);
+  expect(cached.headers()['cache-control']).toMatch(/^s-maxage=\d+/);
+});
+
 test('an unknown product is a 404', async ({ page }) => {
   expect((await page.goto('/catalog/NOPE-000'))?.status()).toBe(404);
 });

@@ -1,10 +1,12 @@
-// Price and stock come from the inventory service over HTTP (INVENTORY_API_URL). Every call is inside a
-// 'use cache' function with tags: under cacheComponents a bare fetch(…, { next: { tags } }) is not cached at all.
+// Price and stock come from the inventory service over HTTP (INVENTORY_API_URL), cached with tags: one product in a
+// 'use cache' function (the app's way), the whole list in Next's fetch cache (shown once, see getAllStock). Under
+// cacheComponents a bare fetch(…, { next: { tags } }) is not cached at all: it needs one or the other.
 // The service sends a signed webhook with `product:<sku>` and `inventory` on every change (inventory/).
 import { cacheLife } from 'next/cache';
 import { z } from 'zod';
-import { tagged } from './cache/tagged';
-import { tags } from './cache/tags';
+import { cacheLifeProfiles } from './cache/profiles';
+import { tagged, type CacheStamp } from './cache/tagged';
+import { tags, validateTags } from './cache/tags';
 
 const stockSchema = z.object({
   sku: z.string(),
@@ -23,11 +25,16 @@ export type StockResult = { ok: true; stock: Stock } | Unavailable;
 
 const TIMEOUT_MS = Number(process.env.INVENTORY_TIMEOUT_MS ?? 2000);
 
-async function getJson(path: string): Promise<unknown> {
+/** A request to the inventory service; a slow upstream must not hold the page: give up after TIMEOUT_MS. */
+function inventoryFetch(path: string, init: RequestInit) {
   const base = process.env.INVENTORY_API_URL;
   if (!base) throw new Error('INVENTORY_API_URL is not set');
-  // A slow upstream must not hold the page: give up after TIMEOUT_MS and show "price unavailable".
-  const response = await fetch(new URL(path, base), { signal: AbortSignal.timeout(TIMEOUT_MS), cache: 'no-store' });
+  return fetch(new URL(path, base), { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) });
+}
+
+async function getJson(path: string): Promise<unknown> {
+  // Inside 'use cache': the result is cached, not the response.
+  const response = await inventoryFetch(path, { cache: 'no-store' });
   if (response.status === 404) return null;
   if (!response.ok) throw new Error(`inventory service answered ${response.status}`);
   return response.json();
@@ -61,20 +68,37 @@ export async function getStock(sku: string) {
   return tagged(result, [tags.product(sku), tags.inventory]);
 }
 
-export async function getAllStock() {
-  'use cache';
-  cacheLife('inventory');
-  let result: { ok: true; stock: Map<string, Stock> } | Unavailable;
+/**
+ * Every product's price and stock for /catalog, through Next's fetch cache instead: `fetch` with
+ * `cache: 'force-cache'` and `next: { tags }` stores the upstream response in the page layer (cacheHandler,
+ * cache-handlers/pages.mjs), and the same tags invalidate it. Shown once, beside getStock above, because the app
+ * prefers 'use cache': it caches the result (parsed, validated, ready to render) of any async work, and gives each
+ * outcome its own lifetime (a failure, briefly). The fetch cache holds one HTTP response, parsed again on every
+ * render, and a failed fetch caches nothing: a prerender then cannot finish (measured: outside <Suspense> the page
+ * answered 500 while the service was down), so the caller must put this inside <Suspense>, where it is rendered per
+ * request until the service answers again, each request waiting for the timeout.
+ * The tags must be known before the request: the products in our database (`skus`) name them.
+ */
+export type StockList = { ok: true; stock: Map<string, Stock> } | Unavailable;
+
+export async function getAllStock(skus: readonly string[]): Promise<{ data: StockList; stamp: CacheStamp | null }> {
+  const entryTags = validateTags([tags.inventory, ...skus.map(tags.product)]);
   try {
-    const data = z.object({ products: z.array(stockSchema) }).parse(await getJson('/products'));
-    result = { ok: true, stock: new Map(data.products.map((p) => [p.sku, p])) };
+    const response = await inventoryFetch('/products', {
+      cache: 'force-cache',
+      next: { tags: entryTags, revalidate: cacheLifeProfiles.inventory.revalidate },
+    });
+    if (!response.ok) throw new Error(`inventory service answered ${response.status}`);
+    const data = z.object({ products: z.array(stockSchema) }).parse(await response.json());
+    // The stamp's time is the upstream response's Date header: a cached response keeps the time it was fetched.
+    // (A render outside 'use cache' may not read the clock while it is being prerendered.)
+    const date = response.headers.get('date');
+    const stamp = date ? { cachedAt: new Date(date).toISOString(), tags: entryTags } : null;
+    return { data: { ok: true, stock: new Map(data.products.map((p) => [p.sku, p])) }, stamp };
   } catch (error) {
     console.error(`[inventory] list: ${describe(error)}`);
-    cacheFailureBriefly();
-    result = { ok: false, reason: 'unreachable' };
+    return { data: { ok: false, reason: 'unreachable' }, stamp: null };
   }
-  // Each product's own tag too, so `product:<sku>` alone refreshes its price and stock on /catalog as well.
-  return tagged(result, [tags.inventory, ...(result.ok ? [...result.stock.keys()].map(tags.product) : [])]);
 }
 
 export function formatPrice(stock: Stock): string {

@@ -60,13 +60,13 @@ function createMetrics(registry) {
     }),
     invalidations: new client.Counter({
       name: 'ntc_invalidations_total',
-      help: 'Invalidations the app made, by source and mode (one per call, whatever its number of tags)',
+      help: 'Invalidations the app made, by source and mode (path: revalidatePath; one per call, whatever its number of tags)',
       labelNames: /** @type {const} */ (['source', 'mode']),
       registers,
     }),
     invalidatedTags: new client.Counter({
       name: 'ntc_invalidated_tags_total',
-      help: 'Tags invalidated, by source and mode',
+      help: 'Tags invalidated, by source and mode (path: paths given to revalidatePath)',
       labelNames: /** @type {const} */ (['source', 'mode']),
       registers,
     }),

@@ -1,6 +1,9 @@
 import { connection } from 'next/server';
 import { Suspense } from 'react';
 import { CacheStamp } from '@/app/_components/cache-stamp';
+import { RelativeTime } from '@/app/_components/relative-time';
+import { SubmitButton } from '@/app/_components/submit-button';
+import { refreshInspector } from '@/lib/cache-inspector/actions';
 import { inspectCache } from '@/lib/cache-inspector/inspect';
 import { CountersView } from './_components/counters';
 import { TagTable } from './_components/tag-table';
@@ -30,9 +33,14 @@ export default function CachePage() {
 /** Live: read per request (`connection()`), so it never shows a cached state of the cache. */
 async function LiveInspector() {
   await connection();
-  const { conditions, counters, lastPerTag, timeline, stamp } = await inspectCache();
+  const { conditions, counters, lastPerTag, timeline, stamp, readAt } = await inspectCache();
   return (
     <>
+      <form action={refreshInspector} className="flex items-center gap-3 text-sm text-zinc-600 dark:text-zinc-300">
+        <span data-testid="read-at" data-read-at={readAt}>Read <RelativeTime at={readAt} /></span>
+        <SubmitButton pendingText="Refreshing…" className="border border-zinc-300 dark:border-zinc-700">Refresh</SubmitButton>
+      </form>
+
       <section aria-labelledby="counters">
         <h2 id="counters" className="text-xl font-semibold">Counters (this instance)</h2>
         <div className="mt-2"><CountersView counters={counters} /></div>

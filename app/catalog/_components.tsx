@@ -1,10 +1,9 @@
-import type { Cached } from '@/lib/cache/tagged';
+import type { CacheStamp as Stamp } from '@/lib/cache/tagged';
 import { formatPrice, type StockResult } from '@/lib/inventory';
 import { CacheStamp } from '../_components/cache-stamp';
 
 /** Price and stock from the inventory service, or a plain note for readers (the cause is in the server log). */
-export function PriceAndStock({ result, detailed = false }: { result: Cached<StockResult>; detailed?: boolean }) {
-  const { data, stamp } = result;
+export function PriceAndStock({ data, stamp }: { data: StockResult; stamp?: Stamp }) {
   return (
     <div data-testid="price-and-stock">
       {data.ok ? (
@@ -19,7 +18,7 @@ export function PriceAndStock({ result, detailed = false }: { result: Cached<Sto
           {data.reason === 'not-sold' ? 'Not on sale at the moment.' : 'Price unavailable right now. Please try again in a moment.'}
         </p>
       )}
-      {detailed && <CacheStamp stamp={stamp} />}
+      {stamp && <CacheStamp stamp={stamp} />}
     </div>
   );
 }

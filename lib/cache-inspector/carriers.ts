@@ -6,7 +6,7 @@
 import { postListTags, tags, tagVocabulary } from '../cache/tags';
 
 export interface Carrier {
-  /** The `'use cache'` function, as `file#name`. */
+  /** The cached function or component (`'use cache'`; getAllStock: the fetch cache), as `file#name`. */
   fn: string;
   /** The routes that render it. */
   pages: string[];
@@ -48,6 +48,7 @@ export const carriers: Carrier[] = [
   { fn: 'lib/blog.ts#getSitemapEntries', pages: ['/sitemap.xml'], carries: [tags.content, tags.posts, tags.categories, tags.authors, tags.topics] },
   { fn: 'lib/catalog.ts#getProducts', pages: ['/catalog', '/catalog/[sku]', '/sitemap.xml'], carries: [tags.content, tags.products, tags.product('EXAMPLE')] },
   { fn: 'lib/catalog.ts#getProduct', pages: ['/catalog/[sku]'], carries: [tags.content, tags.product('EXAMPLE'), tags.products] },
+  { fn: 'app/catalog/product-card.tsx#ProductCard', pages: ['/catalog/[sku]'], carries: [tags.content, tags.product('EXAMPLE'), tags.products] },
   { fn: 'lib/inventory.ts#getStock', pages: ['/catalog/[sku]'], carries: [tags.product('EXAMPLE'), tags.inventory] },
   { fn: 'lib/inventory.ts#getAllStock', pages: ['/catalog'], carries: [tags.inventory, tags.product('EXAMPLE')] },
   { fn: 'lib/studio/data.ts#getStudioPosts', pages: ['/studio'], carries: [tags.content, tags.studio, tags.studioAuthor(1), tags.post(1)] },

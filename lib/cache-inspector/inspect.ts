@@ -13,13 +13,15 @@ export async function inspectCache() {
   const shown = await publicTagNames([
     ...[...conditions.byPattern.values()].flat().map((c) => c.tag),
     ...log.perTag.map((last) => last.tag),
-    ...log.recent.flatMap((row) => row.tags),
+    ...log.recent.flatMap((row) => [...row.tags, ...row.paths]),
   ]);
   return {
     conditions: { ...conditions, byPattern: new Map([...conditions.byPattern].map(([pattern, list]) => [pattern, list.map((c) => ({ ...c, tag: shown(c.tag) }))])) },
     counters,
     lastPerTag: log.perTag.map((last) => ({ ...last, pattern: patternOf(last.tag), tag: shown(last.tag) })),
-    timeline: groupTimeline(log.recent.map((row) => ({ ...row, tags: row.tags.map(shown) })), now),
+    timeline: groupTimeline(log.recent.map((row) => ({ ...row, tags: row.tags.map(shown), paths: row.paths.map(shown) })), now),
     stamp,
+    /** When this state was read: the page shows it, and it moves on every render (the Refresh button: refresh()). */
+    readAt: new Date(now).toISOString(),
   };
 }

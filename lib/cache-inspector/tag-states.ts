@@ -14,13 +14,16 @@ export interface TagCondition {
   tag: string;
   state: 'stale' | 'expired';
   since: number;
+  /** For 'stale': when it becomes 'expired' (revalidateTag's profile: a year for 'max', 10 minutes for 'inventory'). */
+  expires?: number;
 }
 
 export function conditionOf(tag: string, state: TagState, now: number): TagCondition | null {
   const expiredSince = Math.max(state.hard ?? -Infinity, state.expired !== undefined && state.expired <= now ? state.expired : -Infinity);
   const staleSince = state.stale ?? -Infinity;
   if (expiredSince === -Infinity && staleSince === -Infinity) return null;
-  return expiredSince >= staleSince ? { tag, state: 'expired', since: expiredSince } : { tag, state: 'stale', since: staleSince };
+  if (expiredSince >= staleSince) return { tag, state: 'expired', since: expiredSince };
+  return { tag, state: 'stale', since: staleSince, ...(state.expired !== undefined && state.expired > now && { expires: state.expired }) };
 }
 
 /**

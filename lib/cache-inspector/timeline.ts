@@ -8,6 +8,8 @@ export interface LogRow {
   id: number;
   at: Date;
   tags: string[];
+  /** Paths a webhook named for revalidatePath: a part of their own ('path'). */
+  paths: string[];
   mode: string;
   source: string;
   actor: string;
@@ -40,13 +42,17 @@ export function groupTimeline(rows: readonly LogRow[], now: number): { label: st
     const key = `${row.source}\0${row.actor}\0${row.change ?? ''}`;
     const last = events.at(-1);
     // Only applied rows say nothing about their outcome: a pending, failed or duplicate one says so.
-    const part = { mode: row.mode, tags: row.tags, outcome: row.outcome === 'applied' ? null : describeOutcome(row) };
+    const outcome = row.outcome === 'applied' ? null : describeOutcome(row);
+    const parts = [
+      ...(row.tags.length > 0 ? [{ mode: row.mode, tags: row.tags, outcome }] : []),
+      ...(row.paths.length > 0 ? [{ mode: 'path', tags: row.paths, outcome }] : []),
+    ];
     if (last && last.key === key && last.oldest - row.at.getTime() <= SAME_CHANGE_MS) {
-      last.parts.push(part);
+      last.parts.push(...parts);
       last.oldest = row.at.getTime();
       continue;
     }
-    events.push({ id: row.id, at: row.at.toISOString(), source: describeSource(row), actor: describeActor(row), parts: [part], oldest: row.at.getTime(), key });
+    events.push({ id: row.id, at: row.at.toISOString(), source: describeSource(row), actor: describeActor(row), parts, oldest: row.at.getTime(), key });
   }
   const bands = BANDS.map((band) => ({ label: band.label, events: [] as TimelineEvent[] }));
   for (const { id, at, source, actor, parts } of events) {

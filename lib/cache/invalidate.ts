@@ -1,5 +1,5 @@
 import 'server-only';
-import { revalidateTag, updateTag } from 'next/cache';
+import { revalidatePath, revalidateTag, updateTag } from 'next/cache';
 import { getTagStore } from '@/cache-handlers/tag-store.mjs';
 import { getDb } from '@/db/client';
 import {
@@ -12,6 +12,8 @@ import {
 } from '@/db/queries/revalidations';
 import { getMetrics, type InvalidationSource } from '@/metrics/registry.mjs';
 import type { TagPlan } from './invalidation-map';
+import { pathTags } from './paths';
+import { cacheLifeProfiles, type CacheLifeProfile } from './profiles';
 import { tags, validateTags } from './tags';
 
 /**
@@ -21,15 +23,19 @@ import { tags, validateTags } from './tags';
  * - 'max': revalidateTag(tag, 'max') — stale-while-revalidate: the next reader gets the old entry once while
  *   a fresh one is computed in the background.
  * - 'expire': revalidateTag(tag, { expire: 0 }) — the next reader waits for a fresh entry.
+ * - a cacheLife profile's name ('inventory', …): revalidateTag(tag, 'inventory') — stale now like 'max', and
+ *   expired once that profile's `expire` has passed (10 minutes for 'inventory', a year for 'max'): an entry
+ *   nobody read in that time is not served stale any more.
  */
-export type InvalidationMode = 'update' | 'max' | 'expire';
+export type InvalidationMode = 'update' | 'max' | 'expire' | CacheLifeProfile;
 
 /** What Next hands the cache handlers for each mode (`'max'` is the built-in profile's one-year expire). */
-const DURATIONS: Record<InvalidationMode, { expire: number } | undefined> = {
-  update: undefined,
-  max: { expire: 31_536_000 },
-  expire: { expire: 0 },
-};
+function durationsOf(mode: InvalidationMode): { expire: number } | undefined {
+  if (mode === 'update') return undefined;
+  if (mode === 'max') return { expire: 31_536_000 };
+  if (mode === 'expire') return { expire: 0 };
+  return { expire: cacheLifeProfiles[mode].expire };
+}
 
 /** Where an invalidation stands: 'applied' everywhere, or 'pending' (this instance has it; Redis gets it when back). */
 export type InvalidationStatus = 'applied' | 'pending';
@@ -46,10 +52,21 @@ export async function invalidate(list: readonly string[], mode: InvalidationMode
   if (valid.length === 0) return 'applied';
   for (const tag of valid) {
     if (mode === 'update') updateTag(tag);
-    else if (mode === 'max') revalidateTag(tag, 'max');
-    else revalidateTag(tag, { expire: 0 });
+    else if (mode === 'expire') revalidateTag(tag, { expire: 0 });
+    else revalidateTag(tag, mode);
   }
-  const { status } = await getTagStore().update(valid, DURATIONS[mode], { id: opId, expectNext: true });
+  const { status } = await getTagStore().update(valid, durationsOf(mode), { id: opId, expectNext: true });
+  return status === 'applied' ? 'applied' : 'pending';
+}
+
+/**
+ * revalidatePath for each of `paths` (checked by lib/cache/paths.ts), recorded in the tag store now like
+ * `invalidate`: Next hands the handlers each path's implicit tags with no durations (expired now).
+ */
+export async function invalidatePaths(paths: readonly string[], opId?: string): Promise<InvalidationStatus> {
+  if (paths.length === 0) return 'applied';
+  for (const path of paths) revalidatePath(path);
+  const { status } = await getTagStore().update(validateTags(paths.flatMap(pathTags)), undefined, { id: opId, expectNext: true });
   return status === 'applied' ? 'applied' : 'pending';
 }
 
@@ -75,7 +92,7 @@ export async function invalidateAndRecord(entry: NewRevalidation & { deliveryId:
   }
   // `npm run db:seed` signs its deliveries like any sender; its ids say it was the seed (scripts/seed.ts).
   const source = entry.deliveryId.startsWith(SEED_DELIVERY_PREFIX) ? 'seed' : 'webhook';
-  const status = await applyAndLog(claim.id, entry.tags, entry.mode, source);
+  const status = await applyAndLog(claim.id, { tags: entry.tags, paths: entry.paths ?? [] }, entry.mode, source);
   return { duplicate: false, status };
 }
 
@@ -88,20 +105,30 @@ export async function invalidateForAction(plan: TagPlan, { actor, change }: { ac
   for (const [mode, list] of [['update', plan.update], ['max', plan.max]] as const) {
     if (list.length === 0) continue;
     const row = await recordRevalidation(db, { tags: list, mode, source: 'action', actor, change, outcome: 'pending' });
-    await applyAndLog(row.id, list, mode, 'action');
+    await applyAndLog(row.id, { tags: list, paths: [] }, mode, 'action');
   }
 }
 
-async function applyAndLog(rowId: number, list: string[], mode: InvalidationMode, source: InvalidationSource): Promise<InvalidationStatus> {
+async function applyAndLog(
+  rowId: number,
+  { tags: list, paths }: { tags: string[]; paths: string[] },
+  mode: InvalidationMode,
+  source: InvalidationSource,
+): Promise<InvalidationStatus> {
   const db = getDb();
   listenForLanded();
   // Counted when attempted: a failed one is in the webhook's 5xx count and the log's 'failed' rows too.
   const metrics = getMetrics();
-  metrics.invalidations.inc({ source, mode });
-  metrics.invalidatedTags.inc({ source, mode }, list.length);
+  for (const [count, countedMode] of [[list.length, mode], [paths.length, 'path']] as const) {
+    if (count === 0) continue;
+    metrics.invalidations.inc({ source, mode: countedMode });
+    metrics.invalidatedTags.inc({ source, mode: countedMode }, count);
+  }
   let status: InvalidationStatus;
   try {
-    status = await invalidate(list, mode, revalidationOpId(rowId));
+    // Tags and paths are two invalidations in the tag store (their durations differ), for one row of the log.
+    const results = await Promise.all([invalidate(list, mode, opIdsOf(rowId).tags), invalidatePaths(paths, opIdsOf(rowId).paths)]);
+    status = results.every((result) => result === 'applied') ? 'applied' : 'pending';
   } catch (error) {
     await setOutcome(db, rowId, 'failed');
     await refreshLog();
@@ -114,11 +141,16 @@ async function applyAndLog(rowId: number, list: string[], mode: InvalidationMode
   return status;
 }
 
-/** The tag store's id for a log row's invalidation, so the row can be marked applied when it lands. */
-const revalidationOpId = (rowId: number) => `revalidation:${rowId}`;
+/** The tag store's ids for a log row's invalidations, so the row can be marked applied when they have landed. */
+const opIdsOf = (rowId: number) => ({ tags: `revalidation:${rowId}`, paths: `revalidation:${rowId}:paths` });
+const rowOfOpId = (id: string) => {
+  const match = /^revalidation:(\d+)(?::paths)?$/.exec(id);
+  return match ? Number(match[1]) : null;
+};
 
 /**
- * Invalidations queued while Redis was away land later, possibly after a restart: mark their rows applied then.
+ * Invalidations queued while Redis was away land later, possibly after a restart: mark their rows applied then,
+ * once every invalidation of the row has landed.
  * Registered once per process, on the first invalidation or from instrumentation.ts at start.
  */
 export function listenForLanded() {
@@ -126,12 +158,16 @@ export function listenForLanded() {
   const key = Symbol.for('next-tagged-cache.landed-listener');
   if (registry[key]) return;
   registry[key] = true;
-  getTagStore().onLanded((ids) => {
-    const rowIds = ids.filter((id) => id.startsWith('revalidation:')).map((id) => Number(id.slice('revalidation:'.length)));
+  const store = getTagStore();
+  store.onLanded((ids) => {
+    const rowIds = [...new Set(ids.map(rowOfOpId).filter((row) => row !== null))].filter((row) => {
+      const ops = opIdsOf(row);
+      return !store.isOutstanding(ops.tags) && !store.isOutstanding(ops.paths);
+    });
     if (rowIds.length === 0) return;
     markLanded(getDb(), rowIds)
       // Outside any request: the log's cache entry is expired through the store directly.
-      .then(() => getTagStore().update([tags.revalidations], DURATIONS.expire))
+      .then(() => store.update([tags.revalidations], durationsOf('expire')))
       .catch((error) => console.error('[revalidations] could not mark landed invalidations:', error));
   });
 }

@@ -1,5 +1,6 @@
 // How /cache describes a revalidation log row. The page is public: it shows fixed labels only — never an
 // author's email address, never text a client chose (a form's `intent`, say) — whatever a row holds.
+import { PROFILE_NAMES } from './profiles';
 import { tags } from './tags';
 
 /**
@@ -7,6 +8,8 @@ import { tags } from './tags';
  * public, but saving a draft invalidates its URL's tag (lib/cache-inspector/public-tags.ts).
  */
 export const HIDDEN_SLUG_TAG = tags.postSlug('(not published)');
+/** The same for a webhook's revalidatePath of a post URL that is not a published post's. */
+export const HIDDEN_POST_PATH = '/posts/(not published)';
 
 const changeLabels: Record<string, string> = {
   'post created': 'post created',
@@ -50,9 +53,15 @@ export function describeOutcome(row: { outcome: string }): string {
   return Object.hasOwn(outcomeLabels, row.outcome) ? outcomeLabels[row.outcome] : row.outcome;
 }
 
-const modeLabels: Record<string, string> = { update: 'updateTag', max: "revalidateTag 'max'", expire: 'revalidateTag expire: 0' };
+const modeLabels: Record<string, string> = {
+  update: 'updateTag',
+  max: "revalidateTag 'max'",
+  expire: 'revalidateTag expire: 0',
+  path: 'revalidatePath',
+  ...Object.fromEntries(PROFILE_NAMES.map((name) => [name, `revalidateTag '${name}'`])),
+};
 
-/** The call an invalidation made: updateTag, revalidateTag 'max' or revalidateTag expire: 0. */
+/** The call an invalidation made: updateTag, revalidateTag 'max' / expire: 0 / '<profile>', or revalidatePath. */
 export function describeMode(mode: string): string {
   return Object.hasOwn(modeLabels, mode) ? modeLabels[mode] : mode;
 }

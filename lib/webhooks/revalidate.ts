@@ -1,9 +1,12 @@
 // POST /api/revalidate: a signed request from a CMS, the inventory service or an operator to invalidate tags.
 // Contract (README, "Webhook contract"): Standard Webhooks signature headers; JSON body
-// { "tags": string[], "mode"?: "max" | "expire" }. Every refusal is a 4xx with a JSON error and changes nothing.
+// { "tags"?: string[], "paths"?: string[], "mode"?: "max" | "expire" | "<cacheLife profile>" } with at least one tag or
+// path. Every refusal is a 4xx with a JSON error and changes nothing.
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { z } from 'zod';
 import { invalidateAndRecord } from '@/lib/cache/invalidate';
+import { isAppPath, PATH_SHAPES } from '@/lib/cache/paths';
+import { PROFILE_NAMES } from '@/lib/cache/profiles';
 import { isKnownTag, MAX_TAG_LENGTH } from '@/lib/cache/tags';
 import { getDb, isDatabaseUnavailable } from '@/db/client';
 import { clientAddress, clientLimitKey } from '@/lib/client-address';
@@ -13,6 +16,8 @@ import { parseSecrets, WebhookConfigError } from './secrets';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 export const MAX_TAGS_PER_DELIVERY = 64;
+
+export const MAX_PATHS_PER_DELIVERY = 64;
 
 const bodySchema = z
   .object({
@@ -24,11 +29,19 @@ const bodySchema = z
           .max(MAX_TAG_LENGTH, `a tag must be at most ${MAX_TAG_LENGTH} characters`)
           .refine(isKnownTag, { message: 'not a tag this app uses (see GET /cache for the vocabulary)' }),
       )
-      .min(1, 'give at least one tag')
-      .max(MAX_TAGS_PER_DELIVERY, `at most ${MAX_TAGS_PER_DELIVERY} tags per delivery`),
-    mode: z.enum(['max', 'expire']).default('max'),
+      .max(MAX_TAGS_PER_DELIVERY, `at most ${MAX_TAGS_PER_DELIVERY} tags per delivery`)
+      .default([]),
+    // revalidatePath: a page URL of this app, as it links to it (no trailing slash, no query).
+    paths: z
+      .array(z.string().refine(isAppPath, { message: `not a page of this app (one of ${PATH_SHAPES.join(', ')})` }))
+      .max(MAX_PATHS_PER_DELIVERY, `at most ${MAX_PATHS_PER_DELIVERY} paths per delivery`)
+      .default([]),
+    // For tags: 'max' (stale-while-revalidate), 'expire' (now), or a cacheLife profile's name from next.config.ts.
+    // Paths are always expired now: revalidatePath has no stale-while-revalidate form.
+    mode: z.enum(['max', 'expire', ...PROFILE_NAMES]).default('max'),
   })
-  .strict();
+  .strict()
+  .refine((body) => body.tags.length + body.paths.length > 0, { message: 'give at least one tag or path', path: ['tags'] });
 
 // Two budgets per client and minute, so unsigned traffic cannot use up a signed sender's: requests that fail
 // verification count in this process's memory (a flood must not cost a database write); verified deliveries count
@@ -128,13 +141,14 @@ async function handleDelivery(request: Request): Promise<Response> {
     });
   }
 
-  const { tags, mode } = parsed.data;
-  const outcome = await invalidateAndRecord({ tags, mode, source: 'webhook', actor: deliveryId, deliveryId });
+  const { tags, paths, mode } = parsed.data;
+  const outcome = await invalidateAndRecord({ tags, paths, mode, source: 'webhook', actor: deliveryId, deliveryId });
   // A delivery whose invalidation was applied before is acknowledged, so the sender stops retrying, but not acted on twice.
-  if (outcome.duplicate) return json(200, { id: deliveryId, duplicate: true, revalidated: [], mode, status: 'applied' });
+  if (outcome.duplicate) return json(200, { id: deliveryId, duplicate: true, revalidated: [], paths: [], mode, status: 'applied' });
   // 'pending': this instance has it and keeps retrying until every instance does (Redis away). 202 says so; a retry
   // of the same delivery is acted on again rather than called a duplicate, until it has been applied.
-  return json(outcome.status === 'applied' ? 200 : 202, { id: deliveryId, duplicate: false, revalidated: tags, mode, status: outcome.status });
+  const answer = { id: deliveryId, duplicate: false, revalidated: tags, paths, mode, status: outcome.status };
+  return json(outcome.status === 'applied' ? 200 : 202, answer);
 }
 
 /**

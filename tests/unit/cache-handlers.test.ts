@@ -141,10 +141,12 @@ describe('tag state shared through Redis', () => {
     expect(status).toBe('queued');
     expect(a.isExpired(['post:9'], madeAt)).toBe(true); // this instance is right at once
     expect(a.queuedIds()).toEqual([id]);
+    expect(a.isOutstanding(id)).toBe(true);
     await a.sync(); // never throws, never waits for an absent Redis
 
     await redis.start();
     await expect.poll(() => landed, { timeout: 15_000 }).toContain(id);
+    expect(a.isOutstanding(id), 'landed: no longer outstanding').toBe(false);
     const b = await instance('outage');
     await b.sync();
     expect(b.isExpired(['post:9'], madeAt)).toBe(true);

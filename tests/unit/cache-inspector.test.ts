@@ -27,7 +27,10 @@ describe("a tag's state, as the inspector shows it", () => {
     ops.reduce((state, [time, durations], i) => mergeTagState(state, tagOp(['t'], durations, time, String(i))), {} as ReturnType<typeof mergeTagState>);
 
   it("is stale after 'max', expired after updateTag or expire: 0, and the latest of them wins", () => {
-    expect(conditionOf('t', after([[at, { expire: 31_536_000 }]]), at + 1)).toEqual({ tag: 't', state: 'stale', since: at });
+    expect(conditionOf('t', after([[at, { expire: 31_536_000 }]]), at + 1)).toEqual({ tag: 't', state: 'stale', since: at, expires: at + 31_536_000_000 });
+    // A cacheLife profile's expire ('inventory': 600 s): stale until then, expired from then on.
+    expect(conditionOf('t', after([[at, { expire: 600 }]]), at + 1)).toEqual({ tag: 't', state: 'stale', since: at, expires: at + 600_000 });
+    expect(conditionOf('t', after([[at, { expire: 600 }]]), at + 600_000)).toEqual({ tag: 't', state: 'expired', since: at + 600_000 });
     expect(conditionOf('t', after([[at, undefined]]), at + 1)).toEqual({ tag: 't', state: 'expired', since: at });
     expect(conditionOf('t', after([[at, { expire: 0 }]]), at + 1)).toEqual({ tag: 't', state: 'expired', since: at });
     expect(conditionOf('t', after([[at, undefined], [at + 5, { expire: 31_536_000 }]]), at + 10)).toMatchObject({ state: 'stale', since: at + 5 });
@@ -42,6 +45,7 @@ describe('the invalidation timeline', () => {
     id,
     at: new Date(now - secondsAgo * 1000),
     tags: [tags.posts],
+    paths: [],
     mode: 'max',
     source: 'action',
     actor: 'author:3',
@@ -71,6 +75,16 @@ describe('the invalidation timeline', () => {
     expect(edit.actor).toBe('an author');
     expect(edit.parts.map((p) => p.mode)).toEqual(['max', 'update']);
     expect(delivery.parts).toEqual([{ mode: 'expire', tags: [tags.posts], outcome: expect.stringContaining('pending') }]);
+  });
+
+  it("shows a delivery's paths as a revalidatePath part beside its tags", () => {
+    const [band] = groupTimeline([row(1, 1, { source: 'webhook', actor: 'msg_2', change: null, mode: 'inventory', tags: [tags.inventory], paths: ['/catalog'] })], now);
+    expect(band.events[0].parts).toEqual([
+      { mode: 'inventory', tags: [tags.inventory], outcome: null },
+      { mode: 'path', tags: ['/catalog'], outcome: null },
+    ]);
+    const [pathsOnly] = groupTimeline([row(1, 1, { source: 'webhook', actor: 'msg_3', change: null, tags: [], paths: ['/'] })], now);
+    expect(pathsOnly.events[0].parts).toEqual([{ mode: 'path', tags: ['/'], outcome: null }]);
   });
 
   it('never shows an email address or free text from a row', () => {

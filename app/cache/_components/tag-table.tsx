@@ -21,6 +21,9 @@ function Condition({ condition }: { condition: TagCondition }) {
   return (
     <span data-state={condition.state}>
       <span className={`font-medium ${style}`}>{condition.state}</span> since <RelativeTime at={new Date(condition.since).toISOString()} />
+      {condition.expires !== undefined && (
+        <span data-testid="expires">, expires <RelativeTime at={new Date(condition.expires).toISOString()} /></span>
+      )}
     </span>
   );
 }

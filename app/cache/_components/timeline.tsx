@@ -1,13 +1,17 @@
 import { RelativeTime } from '@/app/_components/relative-time';
 import type { groupTimeline } from '@/lib/cache-inspector/timeline';
 import { describeMode } from '@/lib/cache/log-labels';
+import { PROFILE_NAMES } from '@/lib/cache/profiles';
 
 const SHOWN_TAGS = 8;
 
 const modeStyle: Record<string, string> = {
   update: 'border-red-300 dark:border-red-800',
   expire: 'border-red-300 dark:border-red-800',
+  path: 'border-red-300 dark:border-red-800',
   max: 'border-amber-300 dark:border-amber-800',
+  // revalidateTag with a cacheLife profile: stale-while-revalidate, like 'max'.
+  ...Object.fromEntries(PROFILE_NAMES.map((name) => [name, 'border-amber-300 dark:border-amber-800'])),
 };
 
 /** Invalidations by age band, one line per change (its modes and tags side by side), newest first. */

@@ -1,13 +1,14 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { CacheStamp } from '@/app/_components/cache-stamp';
+import { Suspense } from 'react';
 import { getProduct, getProducts } from '@/lib/catalog';
 import { getStock } from '@/lib/inventory';
 import { skuParam } from '@/lib/route-params';
 import { NOT_FOUND_METADATA, pageMetadata } from '@/lib/site';
 import { atLeastOne, PLACEHOLDER_PARAM } from '@/lib/static-params';
 import { PriceAndStock } from '../_components';
+import { ProductCard } from '../product-card';
 
 export async function generateStaticParams() {
   const { data } = await getProducts();
@@ -21,18 +22,22 @@ export async function generateMetadata({ params }: PageProps<'/catalog/[sku]'>):
 
 export default async function ProductPage({ params }: PageProps<'/catalog/[sku]'>) {
   const sku = skuParam((await params).sku);
-  const [{ data: product, stamp }, stock] = await Promise.all([getProduct(sku), getStock(sku)]);
+  const { data: product } = await getProduct(sku);
   if (!product) notFound();
   return (
     <article className="mx-auto max-w-2xl">
       <Link href="/catalog" className="text-sm hover:underline">← Catalog</Link>
-      <h1 className="mt-2 text-3xl font-bold tracking-tight">{product.name}</h1>
-      <p className="mt-1 font-mono text-sm text-zinc-500">{product.sku}</p>
-      <p className="mt-4 text-lg">{product.description}</p>
-      <CacheStamp stamp={stamp} />
-      <div className="mt-6 rounded-lg border border-zinc-200 p-4 dark:border-zinc-800">
-        <PriceAndStock result={stock} detailed />
-      </div>
+      <ProductCard product={product}>
+        <Suspense fallback={<p className="text-zinc-500" data-testid="price-loading">Checking price and stock…</p>}>
+          <ProductStock sku={sku} />
+        </Suspense>
+      </ProductCard>
     </article>
   );
+}
+
+/** The card's slot: price and stock, cached on their own (lib/inventory.ts, getStock). */
+async function ProductStock({ sku }: { sku: string }) {
+  const { data, stamp } = await getStock(sku);
+  return <PriceAndStock data={data} stamp={stamp} />;
 }

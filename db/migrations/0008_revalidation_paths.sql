@@ -1,0 +1,1 @@
+ALTER TABLE "revalidations" ADD COLUMN "paths" text[] DEFAULT '{}'::text[] NOT NULL;
