@@ -50,6 +50,30 @@ function storedTags(value, ctx) {
   return [...(value?.tags ?? []), ...(ctx.tags ?? [])];
 }
 
+/**
+ * When each key's pending render began: the first read that found it missing or stale. A new entry is stamped with
+ * that time, not with the time it is stored: a render that read its data before an invalidation and finished after
+ * it must count as made before it (expired), or it would be served as fresh with the old data. Earlier than the
+ * render's real start is the safe side: at worst one more render. Bounded: a render that never stores is forgotten.
+ * @type {Map<string, number>}
+ */
+const renderStarts = new Map();
+const MAX_PENDING_RENDERS = 10_000;
+
+/** @param {string} key */
+function noteRenderStart(key) {
+  if (renderStarts.has(key)) return;
+  if (renderStarts.size >= MAX_PENDING_RENDERS) renderStarts.delete(/** @type {string} */ (renderStarts.keys().next().value));
+  renderStarts.set(key, now());
+}
+
+/** @param {string} key */
+function takeRenderStart(key) {
+  const at = renderStarts.get(key);
+  renderStarts.delete(key);
+  return at ?? now();
+}
+
 export default class PageCacheHandler {
   /**
    * @param {string} key
@@ -61,6 +85,7 @@ export default class PageCacheHandler {
     const miss = () => {
       metrics.cacheMisses.inc(labels(found.layer));
       fills.missed(key);
+      noteRenderStart(key);
       return null;
     };
     try {
@@ -79,9 +104,12 @@ export default class PageCacheHandler {
         lastModified = aged;
         // Next renders a fresh one in the background: its set ends that fill.
         fills.missed(key);
+        noteRenderStart(key);
         metrics.cacheStaleHits.inc(labels(found.layer));
       } else {
         metrics.cacheHits.inc(labels(found.layer));
+        // Past its revalidate time Next serves it and renders a new one in the background.
+        if (dueByTime(entry, ctx)) noteRenderStart(key);
       }
       return { lastModified, value: withEdgeTags(entry.value, tags, ctx), cacheControl: entry.cacheControl };
     } catch (error) {
@@ -103,7 +131,8 @@ export default class PageCacheHandler {
       // Next awaits this set() before it answers a miss, with this same value: the tags added here reach that
       // response too, not only later hits.
       fills.filled(key);
-      const layer = await entries.set(key, { timestamp: now(), value: withEdgeTags(data, tags, ctx), cacheControl: ctx.cacheControl, tags }, ttl);
+      const timestamp = takeRenderStart(key);
+      const layer = await entries.set(key, { timestamp, value: withEdgeTags(data, tags, ctx), cacheControl: ctx.cacheControl, tags }, ttl);
       metrics.cacheSets.inc(labels(layer));
     } catch (error) {
       console.error('[cache] page set failed:', error);
@@ -136,6 +165,16 @@ function withEdgeTags(value, tags, ctx) {
   value.headers ??= {};
   value.headers[EDGE_TAGS_HEADER] = tags.join(',');
   return value;
+}
+
+/**
+ * True once Next will re-render the entry by time (lastModified + revalidate has passed).
+ * @param {StoredPage} entry
+ * @param {Context} ctx
+ */
+function dueByTime(entry, ctx) {
+  const revalidate = ctx.kind === 'FETCH' ? ctx.revalidate || entry.value?.revalidate : entry.cacheControl?.revalidate;
+  return typeof revalidate === 'number' && revalidate > 0 && entry.timestamp + revalidate * 1000 <= now();
 }
 
 /**

@@ -1,0 +1,38 @@
+// The page handler (cache-handlers/pages.mjs) with local storage: an entry is dated by when its render began.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'ntc-pages-'));
+let handler: { get(key: string, ctx: object): Promise<unknown>; set(key: string, data: unknown, ctx: object): Promise<void> };
+let update: (tags: string[]) => Promise<unknown>;
+
+beforeAll(async () => {
+  // Read once per process by the handlers: set before they load.
+  process.env.CACHE_DIR = dir;
+  delete process.env.REDIS_URL;
+  delete process.env.EDGE_PURGE_URL;
+  const { default: PageCacheHandler } = await import('@/cache-handlers/pages.mjs');
+  const { getTagStore } = await import('@/cache-handlers/tag-store.mjs');
+  handler = new PageCacheHandler();
+  update = (tags) => getTagStore().update(tags, undefined);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const ctx = { kind: 'APP_PAGE' };
+const page = (html: string) => ({ kind: 'APP_PAGE', html, headers: { 'x-next-cache-tags': 'author:1' } });
+const stored = { cacheControl: { revalidate: 3600, expire: 86_400 } };
+
+describe('the page handler', () => {
+  it('treats a render that began before an invalidation and was stored after it as stale data: a miss', async () => {
+    expect(await handler.get('/authors/ada', ctx)).toBeNull(); // a miss: Next starts rendering, reading the old name
+    await update(['author:1']); // the author is renamed meanwhile
+    await handler.set('/authors/ada', page('old name'), stored);
+    expect(await handler.get('/authors/ada', ctx), 'rendered from data older than the invalidation').toBeNull();
+
+    // That miss began a new render, after the invalidation: its entry is served.
+    await handler.set('/authors/ada', page('new name'), stored);
+    expect(await handler.get('/authors/ada', ctx)).toMatchObject({ value: { html: 'new name' } });
+  });
+});
