@@ -64,7 +64,9 @@ const MAX_PENDING_RENDERS = 10_000;
 function noteRenderStart(key) {
   if (renderStarts.has(key)) return;
   if (renderStarts.size >= MAX_PENDING_RENDERS) renderStarts.delete(/** @type {string} */ (renderStarts.keys().next().value));
-  renderStarts.set(key, now());
+  // One millisecond early: an invalidation stamped in the same millisecond as the read may have come after it (the
+  // tag store compares strictly), so it must count as newer than the render.
+  renderStarts.set(key, now() - 1);
 }
 
 /** @param {string} key */

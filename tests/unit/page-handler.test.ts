@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ntc-pages-'));
 let handler: { get(key: string, ctx: object): Promise<unknown>; set(key: string, data: unknown, ctx: object): Promise<void> };
 let update: (tags: string[]) => Promise<unknown>;
+let now: () => number;
 
 beforeAll(async () => {
   // Read once per process by the handlers: set before they load.
@@ -15,6 +16,7 @@ beforeAll(async () => {
   delete process.env.EDGE_PURGE_URL;
   const { default: PageCacheHandler } = await import('@/cache-handlers/pages.mjs');
   const { getTagStore } = await import('@/cache-handlers/tag-store.mjs');
+  ({ now } = await import('@/cache-handlers/clock.mjs'));
   handler = new PageCacheHandler();
   update = (tags) => getTagStore().update(tags, undefined);
 });
@@ -27,8 +29,12 @@ const stored = { cacheControl: { revalidate: 3600, expire: 86_400 } };
 describe('the page handler', () => {
   it('treats a render that began before an invalidation and was stored after it as stale data: a miss', async () => {
     expect(await handler.get('/authors/ada', ctx)).toBeNull(); // a miss: Next starts rendering, reading the old name
-    await update(['author:1']); // the author is renamed meanwhile
+    await update(['author:1']); // the author is renamed meanwhile, perhaps in the same millisecond
+    const invalidatedAt = now();
     await handler.set('/authors/ada', page('old name'), stored);
+    // A render that begins in the invalidation's own millisecond is taken as older than it (once more is the safe
+    // side); the clock has to move on for the next read to start a render that counts as newer.
+    while (now() <= invalidatedAt) await new Promise((resolve) => setTimeout(resolve, 1));
     expect(await handler.get('/authors/ada', ctx), 'rendered from data older than the invalidation').toBeNull();
 
     // That miss began a new render, after the invalidation: its entry is served.
