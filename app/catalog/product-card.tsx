@@ -1,7 +1,7 @@
 import { cacheLife } from 'next/cache';
 import type { ReactNode } from 'react';
 import { CacheStamp } from '@/app/_components/cache-stamp';
-import { tagged } from '@/lib/cache/tagged';
+import { stampTags } from '@/lib/cache/tagged';
 import { tags } from '@/lib/cache/tags';
 import type { Product } from '@/db/schema';
 
@@ -18,7 +18,7 @@ import type { Product } from '@/db/schema';
 export async function ProductCard({ product, children }: { product: Product; children: ReactNode }) {
   'use cache';
   cacheLife('navigation');
-  const { stamp } = tagged(null, [tags.content, tags.product(product.sku), tags.products]);
+  const stamp = stampTags([tags.content, tags.product(product.sku), tags.products]);
   return (
     <div data-testid="product-card">
       <h1 className="mt-2 text-3xl font-bold tracking-tight">{product.name}</h1>

@@ -15,32 +15,28 @@ export const MAX_PATH_LENGTH = 256;
 /** Next's prefix for the implicit tag of a URL. */
 const IMPLICIT_TAG_PREFIX = '_N_T_';
 
-const isCursor = (value: string) => decodeCursor(value) !== null;
+/** A segment check, with the placeholder it stands for in error messages. */
+const segment = (placeholder: string, check: (value: string) => boolean) => ({ placeholder, check });
+const cursor = segment('<cursor>', (value) => decodeCursor(value) !== null);
+const slugOf = (kind: keyof typeof SLUG_MAX_LENGTH) => segment('<slug>', (value) => isSlug(value, SLUG_MAX_LENGTH[kind]));
+const sku = segment('<sku>', (value) => isSku(value));
 
-/** Each route: its literal first segment, then a check per further segment. */
-const routes: { first: string; rest: ((segment: string) => boolean)[][] }[] = [
-  { first: 'archive', rest: [[isCursor]] },
-  { first: 'posts', rest: [[(s) => isSlug(s, SLUG_MAX_LENGTH.post)]] },
-  ...(['categories', 'authors', 'topics'] as const).map((first) => {
-    const slug = (s: string) => isSlug(s, SLUG_MAX_LENGTH[first === 'categories' ? 'category' : first === 'authors' ? 'author' : 'topic']);
-    return { first, rest: [[slug], [slug, isCursor]] };
-  }),
-  { first: 'catalog', rest: [[], [(s) => isSku(s)]] },
+/** Each route: its literal first segment, then the accepted shapes of the rest (one check per segment). */
+const routes: { first: string; rest: ReturnType<typeof segment>[][] }[] = [
+  { first: 'archive', rest: [[cursor]] },
+  { first: 'posts', rest: [[slugOf('post')]] },
+  { first: 'categories', rest: [[slugOf('category')], [slugOf('category'), cursor]] },
+  { first: 'authors', rest: [[slugOf('author')], [slugOf('author'), cursor]] },
+  { first: 'topics', rest: [[slugOf('topic')], [slugOf('topic'), cursor]] },
+  { first: 'catalog', rest: [[], [sku]] },
   { first: 'feed.xml', rest: [[]] },
   { first: 'sitemap.xml', rest: [[]] },
 ];
 
+/** The accepted paths as people read them, made from the checks themselves, so the two never disagree. */
 export const PATH_SHAPES = [
   '/',
-  '/archive/<cursor>',
-  '/posts/<slug>',
-  '/categories/<slug>[/<cursor>]',
-  '/authors/<slug>[/<cursor>]',
-  '/topics/<slug>[/<cursor>]',
-  '/catalog',
-  '/catalog/<sku>',
-  '/feed.xml',
-  '/sitemap.xml',
+  ...routes.flatMap(({ first, rest }) => rest.map((shape) => ['', first, ...shape.map((s) => s.placeholder)].join('/'))),
 ];
 
 /** True for the URL of a page this app caches, spelled as the app links to it: no trailing slash, query or encoding. */
@@ -49,7 +45,7 @@ export function isAppPath(value: string): boolean {
   if (value.length > MAX_PATH_LENGTH || !value.startsWith('/')) return false;
   const [first, ...rest] = value.slice(1).split('/');
   return routes.some(
-    (route) => route.first === first && route.rest.some((checks) => checks.length === rest.length && checks.every((check, i) => check(rest[i]))),
+    (route) => route.first === first && route.rest.some((shape) => shape.length === rest.length && shape.every((s, i) => s.check(rest[i]))),
   );
 }
 

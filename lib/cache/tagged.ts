@@ -17,7 +17,12 @@ export interface Cached<T> {
  * with the time it was computed. The stamp is cached with the data, so a cache hit shows the original time.
  */
 export function tagged<T>(data: T, entryTags: readonly string[]): Cached<T> {
+  return { data, stamp: stampTags(entryTags) };
+}
+
+/** The same for a `'use cache'` component, whose result is markup: applies the tags and returns only the stamp. */
+export function stampTags(entryTags: readonly string[]): CacheStamp {
   const valid = validateTags(entryTags);
   cacheTag(...valid);
-  return { data, stamp: { cachedAt: new Date().toISOString(), tags: valid } };
+  return { cachedAt: new Date().toISOString(), tags: valid };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAppPath, pathTags } from '@/lib/cache/paths';
+import { isAppPath, PATH_SHAPES, pathTags } from '@/lib/cache/paths';
 
 describe('webhook paths (revalidatePath)', () => {
   it("accepts this app's page URLs as it links to them", () => {
@@ -20,6 +20,13 @@ describe('webhook paths (revalidatePath)', () => {
     ]) {
       expect(isAppPath(path), path).toBe(false);
     }
+  });
+
+  it('describes in its error messages exactly the shapes it accepts', () => {
+    const samples: Record<string, string> = { '<slug>': 'hello-world', '<cursor>': '1733500000000-12', '<sku>': 'MUG-001' };
+    const filled = PATH_SHAPES.map((shape) => shape.replace(/<\w+>/g, (placeholder) => samples[placeholder]));
+    for (const path of filled) expect(isAppPath(path), path).toBe(true);
+    expect(filled).toHaveLength(13);
   });
 
   it("names Next's implicit tags for a path, / also as /index", () => {
