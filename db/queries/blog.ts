@@ -1,6 +1,6 @@
 // Read queries for the public blog: plain async functions over the schema. They know nothing of caching;
 // lib/blog.ts wraps them in 'use cache' functions with tags.
-import { and, asc, desc, eq, gt, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client';
 import { authors, categories, posts, postTopics, topics } from '../schema';
 
@@ -18,7 +18,8 @@ export function encodeCursor(c: Cursor): string {
 
 /** Returns null for anything that is not a cursor we made, so a bad URL is a 404, not a 500. */
 export function decodeCursor(value: string): Cursor | null {
-  const match = /^(\d{1,15})-(\d{1,10})$/.exec(value);
+  // The time may be negative: a post dated before 1970 (an archive imported from an older blog) is a valid position.
+  const match = /^(-?\d{1,15})-(\d{1,10})$/.exec(value);
   if (!match) return null;
   const id = Number(match[2]);
   if (id > 2_147_483_647) return null;
@@ -50,6 +51,13 @@ export type PostFilter = { categoryId: number } | { authorId: number } | { topic
 // switch to a generic plan, the home page fell back to scanning every post (300 ms at 100,000 posts).
 const published = sql`${posts.status} = 'published'`;
 
+/**
+ * A cursor as a row value for `(published_at, id) < (…)`. A row comparison, not `a < x or (a = x and id < y)`: the
+ * planner turns it into the index's start key, where the `or` form was checked against every row the scan passed
+ * (83 ms for a page deep in 100,000 posts, against 0.05 ms).
+ */
+const position = (c: Cursor) => sql`${sql.param(c.at, posts.publishedAt)}, ${sql.param(c.id, posts.id)}`;
+
 /** One page of published posts, newest first, by keyset (no OFFSET, no count): fast at any depth. */
 export async function listPublishedPosts(
   db: Database,
@@ -63,7 +71,7 @@ export async function listPublishedPosts(
       inArray(posts.id, db.select({ id: postTopics.postId }).from(postTopics).where(eq(postTopics.topicId, filter.topicId))),
     );
   }
-  const olderThan = (c: Cursor) => or(lt(posts.publishedAt, c.at), and(eq(posts.publishedAt, c.at), lt(posts.id, c.id)))!;
+  const olderThan = (c: Cursor) => sql`(${posts.publishedAt}, ${posts.id}) < (${position(c)})`;
   const rows = await db
     .select({
       id: posts.id,
@@ -95,7 +103,7 @@ export async function listPublishedPosts(
     .where(
       and(
         ...conditions,
-        or(gt(posts.publishedAt, first.at), and(eq(posts.publishedAt, first.at), gt(posts.id, first.id)))!,
+        sql`(${posts.publishedAt}, ${posts.id}) > (${position(first)})`,
       ),
     )
     .orderBy(asc(posts.publishedAt), asc(posts.id))

@@ -17,10 +17,14 @@ describe('pagination cursors', () => {
   it('round-trips', () => {
     const cursor = { at: new Date('2026-11-01T12:00:00.123Z'), id: 42 };
     expect(decodeCursor(encodeCursor(cursor))).toEqual(cursor);
+    // Before 1970 the time is negative: the cursor of a page deep in an old archive.
+    const old = { at: new Date('1969-07-20T20:17:40Z'), id: 7 };
+    expect(encodeCursor(old)).toBe('-14182940000-7');
+    expect(decodeCursor(encodeCursor(old))).toEqual(old);
   });
 
   it('rejects anything else, so a bad URL is a 404 and not a query error', () => {
-    for (const bad of ['', 'abc', '1-2-3', '-1-2', '1.5-2', '1-99999999999', `${'9'.repeat(16)}-1`]) {
+    for (const bad of ['', 'abc', '1-2-3', '--1-2', '1--2', '1.5-2', '1-99999999999', `${'9'.repeat(16)}-1`]) {
       expect(decodeCursor(bad), bad).toBeNull();
     }
   });
