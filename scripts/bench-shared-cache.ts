@@ -5,7 +5,6 @@
 //   2. propagation: from an invalidating webhook on A returning to B serving fresh, p50 / p99 ('expire' and 'max');
 //   3. hit ratio of the first requests to a restarted instance (pages the other instance already cached);
 //   4. storage and memory after a flood of invented URLs, with our bounds and with Next's default handlers.
-import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -14,9 +13,8 @@ import postgres from 'postgres';
 import { createDatabase } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
 import { seed } from '@/db/seed';
-import { signDelivery, parseSecrets } from '@/lib/webhooks/secrets';
-import { tags } from '@/lib/cache/tags';
-import { RedisServer } from '../tests/support/redis-server';
+import { parseSecrets } from '@/lib/webhooks/secrets';
+import { bounded, invalidationToFresh, keepNextEnv, load, ms, sendWebhook, spread, startRedis } from './bench/harness';
 import { deploymentEnv, NEXT_BIN, startCluster } from './cluster-env';
 import { appSecrets } from './local-secret';
 import { embeddedTestDatabase, freePort, run, startServer } from './test-env';
@@ -31,11 +29,11 @@ const { values } = parseArgs({
   },
 });
 // Bounded: a benchmark must stop by itself.
-const duration = Math.min(Number(values.duration), 30);
-const connections = Math.min(Number(values.connections), 200);
-const invalidations = Math.min(Math.max(Number(values.invalidations), 1), 2_000);
-const flood = Math.min(Number(values.flood), 50_000);
-const posts = Math.max(Number(values.posts), 250);
+const duration = bounded('duration', values.duration, 1, 30);
+const connections = bounded('connections', values.connections, 1, 200);
+const invalidations = bounded('invalidations', values.invalidations, 1, 2_000);
+const flood = bounded('flood', values.flood, 0, 50_000);
+const posts = bounded('posts', values.posts, 250, 1_000_000);
 const MAX_ENTRIES = 2_000;
 
 const results: { section: string; rows: string[][]; header: string[] }[] = [];
@@ -44,8 +42,6 @@ const report = (section: string, header: string[], rows: string[][]) => {
   console.log(`\n${section}`);
   for (const row of rows) console.log(`  ${row.join('  ')}`);
 };
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-const ms = (n: number) => `${n.toFixed(1)} ms`;
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 const rss = (pid: number | undefined) => {
   if (!pid) return 0;
@@ -68,8 +64,7 @@ const rss = (pid: number | undefined) => {
 const du = (dir: string) => Number(execFileSync('du', ['-sb', dir], { encoding: 'utf8' }).split('\t')[0]);
 
 const database = await embeddedTestDatabase();
-const redis = new RedisServer(await freePort());
-await redis.start();
+const redis = await startRedis();
 const sql = postgres(database.url, { max: 2, onnotice: () => {} });
 const secrets = appSecrets();
 const [secret] = parseSecrets(secrets.REVALIDATE_SECRET);
@@ -77,16 +72,11 @@ const deployment = deploymentEnv({});
 // The webhook's per-client limit would stop the propagation loop; this run is the only client.
 const baseEnv = { ...process.env, ...secrets, ...deployment, DATABASE_URL: database.url, NEXT_TELEMETRY_DISABLED: '1', REDIS_URL: '', REVALIDATE_RATE_LIMIT: '100000' };
 const builds = { ours: '.next-bench-ours', next: '.next-bench-next' };
-
-async function webhook(origin: string, tagList: string[], mode: 'max' | 'expire') {
-  const body = JSON.stringify({ tags: tagList, mode });
-  const response = await fetch(`${origin}/api/revalidate`, { method: 'POST', headers: signDelivery(secret, `msg_${crypto.randomUUID()}`, body), body });
-  if (!response.ok) throw new Error(`webhook answered ${response.status}: ${await response.text()}`);
-}
+const restoreNextEnv = keepNextEnv();
 
 async function hitThroughput(origin: string, path: string) {
   for (let i = 0; i < 5; i++) await fetch(`${origin}${path}`).then((r) => r.text());
-  const result = await autocannon({ url: `${origin}${path}`, connections, duration });
+  const { result } = await load({ url: `${origin}${path}`, connections, duration });
   return [result.requests.average.toFixed(0), `${result.latency.p50} ms`, `${result.latency.p99} ms`, String(result.non2xx + result.errors)];
 }
 
@@ -111,7 +101,7 @@ try {
   const seeding = createDatabase(database.url);
   await seed(seeding.db, { posts });
   await seeding.sql.end();
-  const published = await sql<{ id: number; slug: string }[]>`select id, slug from posts where status = 'published' order by id`;
+  const published = await sql<{ id: number; slug: string; title: string }[]>`select id, slug, title from posts where status = 'published' order by id`;
   const hitPath = `/posts/${published[0].slug}`;
 
   for (const [name, dir] of Object.entries(builds)) {
@@ -165,42 +155,32 @@ try {
   // 2 and 3: two instances sharing the private Redis.
   const cluster = await startCluster({ env: { ...baseEnv, REDIS_URL: redis.url, CACHE_KEY_PREFIX: 'bench-cluster' }, distDir: builds.ours, log: () => {} });
   try {
-    // Two clocks per invalidation: when B first acts on it (for 'max': its one stale answer, x-nextjs-cache STALE;
-    // for expire: the fresh page), and when B serves the new title (for 'max' that includes the background render).
-    const heard: Record<'expire' | 'max', number[]> = { expire: [], max: [] };
-    const fresh: Record<'expire' | 'max', number[]> = { expire: [], max: [] };
-    const sample = published.slice(0, invalidations);
-    for (const mode of ['expire', 'max'] as const) {
-      for (const [i, p] of sample.entries()) {
-        const url = `${cluster.urlB}/posts/${p.slug}`;
-        await fetch(url).then((r) => r.text());
-        const marker = `Bench ${mode} ${i} ${Date.now()}`;
-        await sql`update posts set title = ${marker} where id = ${p.id}`;
-        await webhook(cluster.urlA, [tags.post(p.id)], mode);
-        const returned = performance.now();
-        let heardAt: number | undefined;
-        for (;;) {
-          const response = await fetch(url);
-          const isFresh = (await response.text()).includes(marker);
-          heardAt ??= isFresh || response.headers.get('x-nextjs-cache') === 'STALE' ? performance.now() : undefined;
-          if (isFresh) break;
-          if (performance.now() - returned > 10_000) throw new Error(`B never served ${marker}`);
-        }
-        heard[mode].push(heardAt! - returned);
-        fresh[mode].push(performance.now() - returned);
-      }
-    }
+    // Two clocks per invalidation, from the webhook on A returning: when B first acts on it (for 'max': its one stale
+    // answer, x-nextjs-cache STALE; for expire: the fresh page), and when B serves the new title (for 'max' that
+    // includes the background render).
+    const propagation = async (mode: 'expire' | 'max') =>
+      invalidationToFresh({
+        sql,
+        posts: published.slice(0, invalidations),
+        mode,
+        runs: invalidations,
+        send: (tagList, m) => sendWebhook(cluster.urlA, secret, tagList, m),
+        url: (p) => `${cluster.urlB}/posts/${p.slug}`,
+        cachedHeader: 'x-nextjs-cache',
+      });
+    const expire = await propagation('expire');
+    const max = await propagation('max');
     const row = (label: string, list: number[]) => {
-      const sorted = [...list].sort((x, y) => x - y);
-      return [label, ms(percentile(sorted, 50)), ms(percentile(sorted, 99)), ms(sorted.at(-1)!)];
+      const { p50, p99, max: most } = spread(list);
+      return [label, ms(p50), ms(p99), ms(most)];
     };
     report(
       `Propagation: webhook on A returned → B acts on it / serves the new title (${invalidations} invalidations each)`,
       ['mode', 'p50', 'p99', 'max'],
       [
-        row('expire: B serves the new title', fresh.expire),
-        row("'max': B acts on it (its one stale answer)", heard.max),
-        row("'max': B serves the new title (after the background render)", fresh.max),
+        row('expire: B serves the new title', expire.map((r) => r.returnedToFreshMs)),
+        row("'max': B acts on it (its one stale answer)", max.map((r) => r.returnedToHeardMs)),
+        row("'max': B serves the new title (after the background render)", max.map((r) => r.returnedToFreshMs)),
       ],
     );
 
@@ -219,6 +199,7 @@ try {
   await redis.stop();
   await database.drop();
   for (const dir of Object.values(builds)) rmSync(dir, { recursive: true, force: true });
+  await restoreNextEnv();
 }
 
 console.log(`\n${posts} posts, one run on this machine, 127.0.0.1 only\n`);
