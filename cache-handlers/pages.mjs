@@ -170,13 +170,24 @@ function withEdgeTags(value, tags, ctx) {
 }
 
 /**
+ * The entry's revalidate time in seconds (a fetch entry's comes with the request), or null if it has none.
+ * @param {StoredPage} entry
+ * @param {Context} ctx
+ * @returns {number | null}
+ */
+function revalidateSeconds(entry, ctx) {
+  const revalidate = ctx.kind === 'FETCH' ? ctx.revalidate || entry.value?.revalidate : entry.cacheControl?.revalidate;
+  return typeof revalidate === 'number' && revalidate > 0 ? revalidate : null;
+}
+
+/**
  * True once Next will re-render the entry by time (lastModified + revalidate has passed).
  * @param {StoredPage} entry
  * @param {Context} ctx
  */
 function dueByTime(entry, ctx) {
-  const revalidate = ctx.kind === 'FETCH' ? ctx.revalidate || entry.value?.revalidate : entry.cacheControl?.revalidate;
-  return typeof revalidate === 'number' && revalidate > 0 && entry.timestamp + revalidate * 1000 <= now();
+  const revalidate = revalidateSeconds(entry, ctx);
+  return revalidate !== null && entry.timestamp + revalidate * 1000 <= now();
 }
 
 /**
@@ -186,8 +197,8 @@ function dueByTime(entry, ctx) {
  * @returns {number | null}
  */
 function agedForRevalidation(entry, ctx) {
-  const revalidate = ctx.kind === 'FETCH' ? ctx.revalidate || entry.value?.revalidate : entry.cacheControl?.revalidate;
-  if (typeof revalidate !== 'number' || revalidate <= 0) return null;
+  const revalidate = revalidateSeconds(entry, ctx);
+  if (revalidate === null) return null;
   const expire = entry.cacheControl?.expire;
   if (typeof expire === 'number' && expire <= revalidate) return null;
   return now() - revalidate * 1000 - 1;

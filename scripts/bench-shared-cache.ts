@@ -14,9 +14,10 @@ import { createDatabase } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
 import { seed } from '@/db/seed';
 import { parseSecrets } from '@/lib/webhooks/secrets';
-import { bounded, invalidationToFresh, keepNextEnv, load, ms, sendWebhook, spread, startRedis } from './bench/harness';
+import { bounded, invalidationToFresh, keepNextEnv, load, ms, sendWebhook, spread } from './bench/harness';
 import { deploymentEnv, NEXT_BIN, startCluster } from './cluster-env';
 import { appSecrets } from './local-secret';
+import { RedisServer } from '../tests/support/redis-server';
 import { embeddedTestDatabase, freePort, run, startServer } from './test-env';
 
 const { values } = parseArgs({
@@ -64,7 +65,8 @@ const rss = (pid: number | undefined) => {
 const du = (dir: string) => Number(execFileSync('du', ['-sb', dir], { encoding: 'utf8' }).split('\t')[0]);
 
 const database = await embeddedTestDatabase();
-const redis = await startRedis();
+const redis = new RedisServer(await freePort());
+await redis.start();
 const sql = postgres(database.url, { max: 2, onnotice: () => {} });
 const secrets = appSecrets();
 const [secret] = parseSecrets(secrets.REVALIDATE_SECRET);

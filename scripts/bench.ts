@@ -23,6 +23,7 @@ import { NEXT_BIN, NGINX_MISSING, deploymentEnv, findNginx, startCluster, startP
 import { VARNISH_MISSING, findVarnishd, newPurgeSecret, startEdge } from './edge-env';
 import { appSecrets } from './local-secret';
 import { Shutdown } from './process/supervise';
+import { RedisServer } from '../tests/support/redis-server';
 import { embeddedTestDatabase, freePort } from './test-env';
 import {
   bounded,
@@ -35,7 +36,6 @@ import {
   sendWebhook,
   serveBytes,
   spread,
-  startRedis,
   type Mode,
 } from './bench/harness';
 
@@ -148,7 +148,8 @@ async function run() {
   const restoreNextEnv = keepNextEnv();
   shutdown.add('next-env.d.ts', { stop: restoreNextEnv });
   shutdown.add('the builds', { stop: async () => Object.values(DIRS).forEach((dir) => rmSync(dir, { recursive: true, force: true })) });
-  const redis = shutdown.add('redis-server', await startRedis(keep));
+  const redis = shutdown.add('redis-server', new RedisServer(await freePort()));
+  await redis.start();
   watch('redis-server', redis.exited);
   const sql = postgres(database.url, { max: 2, onnotice: () => {} });
   shutdown.add('the database client', { stop: () => sql.end({ timeout: 1 }) });

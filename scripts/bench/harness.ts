@@ -1,5 +1,6 @@
 // What the benchmarks (scripts/bench.ts, scripts/bench-shared-cache.ts) share: bounded options, percentiles, a load
-// run, a private redis-server, nginx serving fixed bytes, signed webhooks, and the invalidation → fresh loop.
+// run, CPU accounting, nginx serving fixed bytes, signed webhooks, and the invalidation → fresh loop. (Their private
+// redis-server is the tests' own, tests/support/redis-server.ts.)
 // Everything here listens on and talks to 127.0.0.1 only.
 import autocannon from 'autocannon';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,7 +9,7 @@ import path from 'node:path';
 import type postgres from 'postgres';
 import { tags } from '@/lib/cache/tags';
 import { signDelivery } from '@/lib/webhooks/secrets';
-import { NGINX_MISSING, findNginx, pingRedis, startProcess, waitForHttp } from '../cluster-env';
+import { NGINX_MISSING, findNginx, startProcess, waitForHttp } from '../cluster-env';
 import { freePort } from '../test-env';
 
 const quiet = () => {};
@@ -125,34 +126,6 @@ export interface Service {
   /** Resolves with the exit code when the process ends. */
   exited: Promise<number>;
   stop(): Promise<void>;
-}
-
-/**
- * A redis-server of our own on a free port, memory only, tied to this process (it never outlives it): never the
- * shared one on 6379.
- */
-export async function startRedis(log: (line: string) => void = quiet): Promise<Service> {
-  const port = await freePort();
-  const url = `redis://127.0.0.1:${port}`;
-  const proc = startProcess(
-    'redis',
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', os.tmpdir()],
-    process.env,
-    log,
-  );
-  let exited: number | undefined;
-  void proc.exited.then((code) => (exited = code));
-  for (const deadline = Date.now() + 10_000; ; ) {
-    if (exited !== undefined) throw new Error(`redis-server exited (code ${exited}) before it answered: is it installed (apt-get install -y redis-server)?`);
-    if (await pingRedis(url, 500).then(() => true, () => false)) break;
-    if (Date.now() > deadline) {
-      await proc.stop();
-      throw new Error(`redis-server did not answer on port ${port} within 10 s`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { url, pid: proc.pid, exited: proc.exited, stop: () => proc.stop() };
 }
 
 /** nginx answering every request with `body` from a file: the most a server on this machine can do with those bytes. */

@@ -1,6 +1,7 @@
 // A private redis-server for tests that stop and start Redis: the shared one on 6379 is never touched.
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import os from 'node:os';
 
 /** Resolves once something accepts TCP connections on `port`, or rejects after `timeoutMs`. */
 async function listening(port: number, timeoutMs = 10_000) {
@@ -21,6 +22,7 @@ async function listening(port: number, timeoutMs = 10_000) {
 
 export class RedisServer {
   #child: ChildProcess | null = null;
+  #exited: Promise<number> = new Promise(() => {});
 
   constructor(readonly port: number) {}
 
@@ -32,13 +34,25 @@ export class RedisServer {
     return this.#child !== null && this.#child.exitCode === null;
   }
 
+  /** Resolves with the exit code (128 + n for a signal) when the running server ends, for whatever reason. */
+  get exited(): Promise<number> {
+    return this.#exited;
+  }
+
   /** Starts an empty, memory-only server (as after a crash without persistence). */
   async start() {
     if (this.running) return;
-    this.#child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
       stdio: 'ignore',
     });
-    await listening(this.port);
+    this.#child = child;
+    const failed = new Promise<never>((_, reject) =>
+      child.once('error', (error) =>
+        reject(new Error(`could not start redis-server (${error.message}): is it installed (apt-get install -y redis-server)?`)),
+      ),
+    );
+    this.#exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? 128 + (signal ? os.constants.signals[signal] : 0))));
+    await Promise.race([listening(this.port), failed]);
   }
 
   /** Kills it at once, as a crash or a network partition would look to the app. */

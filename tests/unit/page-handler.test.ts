@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tags } from '@/lib/cache/tags';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ntc-pages-'));
 let handler: { get(key: string, ctx: object): Promise<unknown>; set(key: string, data: unknown, ctx: object): Promise<void> };
@@ -23,13 +24,13 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const ctx = { kind: 'APP_PAGE' };
-const page = (html: string) => ({ kind: 'APP_PAGE', html, headers: { 'x-next-cache-tags': 'author:1' } });
+const page = (html: string) => ({ kind: 'APP_PAGE', html, headers: { 'x-next-cache-tags': tags.author(1) } });
 const stored = { cacheControl: { revalidate: 3600, expire: 86_400 } };
 
 describe('the page handler', () => {
   it('treats a render that began before an invalidation and was stored after it as stale data: a miss', async () => {
     expect(await handler.get('/authors/ada', ctx)).toBeNull(); // a miss: Next starts rendering, reading the old name
-    await update(['author:1']); // the author is renamed meanwhile, perhaps in the same millisecond
+    await update([tags.author(1)]); // the author is renamed meanwhile, perhaps in the same millisecond
     const invalidatedAt = now();
     await handler.set('/authors/ada', page('old name'), stored);
     // A render that begins in the invalidation's own millisecond is taken as older than it (once more is the safe
