@@ -62,10 +62,13 @@ export class TagStore {
     mkdirSync(dir, { recursive: true });
     this.#loadJournal();
     if (redis) {
-      redis.on('ready', () => {
+      // 'resume': the connection stayed up but Redis stopped answering for a while (redis.mjs's circuit breaker).
+      const rejoin = () => {
         this.#lastEventId = null; // events may have been trimmed while away: reload everything once
         void this.#flushQueued();
-      });
+      };
+      redis.on('ready', rejoin);
+      redis.on('resume', rejoin);
     }
   }
 
