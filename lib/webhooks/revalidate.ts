@@ -54,20 +54,39 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 const refuse = (status: number, error: string, extra: Record<string, unknown> = {}, headers?: Record<string, string>) =>
   json(status, { error, ...extra }, headers);
 
-/** Reads at most `limit` bytes; null if the body is larger. */
-async function readBody(request: Request, limit: number): Promise<string | null> {
+/** The client closed its connection before its body arrived in full: nobody is left to answer. */
+const CUT_OFF = Symbol('cut off');
+
+/**
+ * Reads at most `limit` bytes; null if the body is larger, CUT_OFF if the client hung up first. Any failure of the
+ * body stream is the client's connection (Node's "aborted", ECONNRESET, EPIPE): no database is involved yet, and
+ * those codes must not reach isDatabaseUnavailable, which would take them for a lost database connection.
+ */
+async function readBody(request: Request, limit: number): Promise<string | null | typeof CUT_OFF> {
   const declared = Number(request.headers.get('content-length') ?? 0);
   if (declared > limit) return null;
   if (!request.body) return '';
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
-    size += chunk.byteLength;
-    if (size > limit) return null;
-    chunks.push(chunk);
+  try {
+    for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+      size += chunk.byteLength;
+      if (size > limit) return null;
+      chunks.push(chunk);
+    }
+  } catch {
+    return CUT_OFF;
   }
   return Buffer.concat(chunks).toString('utf8');
 }
+
+// Answers no client will read (it hung up): left out of ntc_webhook_responses_total, which counts answers.
+const unanswered = new WeakSet<Response>();
+const clientGone = () => {
+  const response = refuse(400, 'the request body ended before it was complete');
+  unanswered.add(response);
+  return response;
+};
 
 const tooMany = (limited: Extract<LimitResult, { ok: false }>) =>
   refuse(429, 'too many requests', {}, { 'retry-after': String(limited.retryAfterSeconds) });
@@ -104,6 +123,10 @@ async function handleDelivery(request: Request): Promise<Response> {
 
   const raw = await readBody(request, MAX_BODY_BYTES);
   if (raw === null) return unauthorized(413, `body larger than ${MAX_BODY_BYTES} bytes`);
+  if (raw === CUT_OFF) {
+    unverified(client); // costs the client's unverified budget like any refusal before verification
+    return clientGone();
+  }
 
   // Any configured secret may have signed it (rotation). The library compares in constant time and checks
   // that the timestamp is within 5 minutes of now, which bounds replays of a captured request.
@@ -160,6 +183,7 @@ export async function handleRevalidateWebhook(request: Request): Promise<Respons
 
 /** Every answer counts in ntc_webhook_responses_total, by status. */
 function counted(response: Response): Response {
+  if (unanswered.has(response)) return response;
   getMetrics().webhookResponses.inc({ status: String(response.status) });
   return response;
 }
