@@ -54,3 +54,46 @@ export async function currentCount(db: Database, key: string): Promise<number> {
     .where(and(eq(rateLimits.key, key), gt(rateLimits.expiresAt, sql`now()`)));
   return row?.count ?? 0;
 }
+
+/**
+ * Sets a marker row that lasts `seconds` from now (a fresh expiry each time, count 1): "this client signed in to
+ * this account", read back with currentCount. It lives in the same table so the same purge removes it when it ends.
+ */
+export async function setMarker(db: Database, key: string, seconds: number): Promise<void> {
+  const expiresAt = sql`now() + make_interval(secs => ${seconds})`;
+  await db
+    .insert(rateLimits)
+    .values({ key, count: 1, expiresAt })
+    .onConflictDoUpdate({ target: rateLimits.key, set: { count: 1, expiresAt } });
+}
+
+/**
+ * Takes the one turn a throttled key allows every `delaySeconds`, in ONE statement (concurrent callers are
+ * serialised on the row, so only one of them gets a turn). The row remembers the last turn given as
+ * `expires_at = turn + horizonSeconds` (horizon ≥ every delay used, so the row outlives the wait and the purge
+ * removes it after). Because the delay is compared at each call, a longer delay applies at once, to the turn given
+ * before. Returns whether this call got the turn and, if not, how many seconds until the next one.
+ */
+export async function takeTurn(
+  db: Database,
+  key: string,
+  delaySeconds: number,
+  horizonSeconds: number,
+): Promise<{ granted: boolean; waitSeconds: number }> {
+  const due = sql`${rateLimits.expiresAt} - make_interval(secs => ${horizonSeconds - delaySeconds}) <= now()`;
+  const [row] = await db
+    .insert(rateLimits)
+    .values({ key, count: 1, expiresAt: sql`now() + make_interval(secs => ${horizonSeconds})` })
+    .onConflictDoUpdate({
+      target: rateLimits.key,
+      set: {
+        count: sql`case when ${due} then 1 else ${rateLimits.count} + 1 end`,
+        expiresAt: sql`case when ${due} then excluded.expires_at else ${rateLimits.expiresAt} end`,
+      },
+    })
+    .returning({
+      count: rateLimits.count,
+      wait: sql<number>`extract(epoch from ${rateLimits.expiresAt} - make_interval(secs => ${horizonSeconds - delaySeconds}) - now())::float8`,
+    });
+  return { granted: row.count === 1, waitSeconds: row.count === 1 ? 0 : Math.max(0, row.wait) };
+}

@@ -5,11 +5,11 @@ import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { getAuth } from '@/lib/auth';
-import { clientAddress, clientLimitKey } from '@/lib/client-address';
+import { clientAddress } from '@/lib/client-address';
 import { keepFormResult } from '@/lib/form-result';
 import { safeNext } from '@/lib/safe-next';
 import { SIGN_IN_FORM } from './form-keys';
-import { consumeLimits, refundLimits } from '@/lib/rate-limit';
+import { admitSignIn } from '@/lib/rate-limit';
 
 export interface SignInState {
   error?: string;
@@ -20,7 +20,15 @@ const credentials = z.object({ email: z.string().trim().toLowerCase().max(254).e
 
 // One message for every wrong combination, so the form does not reveal which emails have accounts.
 const WRONG = 'Wrong email or password.';
-const SIGN_IN_WINDOW_SECONDS = 300;
+
+/** What a refused sign-in is told: how long to wait, in minutes for a client's own limit, in seconds for a slowed account. */
+function refusal(limit: 'client' | 'account', seconds: number): string {
+  if (limit === 'account') {
+    return `This account has had many failed sign-in attempts. Try again in ${seconds} ${seconds === 1 ? 'second' : 'seconds'}.`;
+  }
+  const minutes = Math.ceil(seconds / 60);
+  return `Too many failed sign-in attempts. Try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.`;
+}
 
 export async function signIn(previous: SignInState, formData: FormData): Promise<SignInState> {
   const result = await attemptSignIn(previous, formData); // redirects when it succeeds
@@ -34,21 +42,17 @@ async function attemptSignIn(_: SignInState, formData: FormData): Promise<SignIn
   const parsed = credentials.safeParse({ email, password: formData.get('password') });
   if (!parsed.success) return { error: WRONG, email };
 
-  // Attempts are limited per account and per client, in the database so restarts and other instances share
-  // the count. Counting happens BEFORE the slow password check and in the same statement that reads the count,
-  // so a burst of concurrent guesses gets exactly `limit` evaluations (checking first and counting after the check
-  // let all of them through). A sign-in that succeeds gives its attempt back: colleagues behind one office address
-  // are held back only by failures.
+  // Attempts are limited per (client, account) pair, per client, and per account with a much higher ceiling past
+  // which the account is slowed rather than locked (lib/rate-limit.ts: admitSignIn), so strangers' failures cannot
+  // keep an author out. In the database, so restarts and other instances share the counts. Counting happens BEFORE
+  // the slow password check and in the same statement that reads the count, so a burst of concurrent guesses gets
+  // exactly `limit` evaluations. A sign-in that succeeds gives its attempt back: colleagues behind one office
+  // address are held back only by failures.
   const requestHeaders = await headers();
   const ip = clientAddress(requestHeaders);
-  const perAccount = Number(process.env.SIGN_IN_RATE_LIMIT ?? 5);
-  const limits = [
-    { key: `sign-in:email:${parsed.data.email}`, limit: perAccount },
-    { key: `sign-in:ip:${clientLimitKey(ip)}`, limit: 4 * perAccount },
-  ];
   const db = getDb();
-  const allowed = await consumeLimits(db, limits, SIGN_IN_WINDOW_SECONDS);
-  if (!allowed.ok) return { error: 'Too many failed sign-in attempts. Try again in a few minutes.', email };
+  const admission = await admitSignIn(db, { address: ip, email: parsed.data.email });
+  if (!admission.ok) return { error: refusal(admission.limit, admission.retryAfterSeconds), email };
 
   // better-auth records the session's address from the first X-Forwarded-For entry: give it the resolved one.
   const authHeaders = new Headers(requestHeaders);
@@ -59,7 +63,7 @@ async function attemptSignIn(_: SignInState, formData: FormData): Promise<SignIn
     if (!(error instanceof APIError)) throw error;
     return { error: WRONG, email };
   }
-  await refundLimits(db, limits);
+  await admission.succeeded();
   redirect(safeNext(formData.get('next')));
 }
 
