@@ -12,8 +12,8 @@ import { runMigrations } from '@/db/migrate';
 import { seed } from '@/db/seed';
 import { DEMO_PASSWORD, seedUsers } from '@/db/seed-data';
 import { parseSecrets } from '@/lib/webhooks/secrets';
-import { checkServerActionsKey, waitForHttp } from './cluster-env';
-import { VARNISH_MISSING, findVarnishd, newPurgeSecret, startEdge } from './edge-env';
+import { checkServerActionsKey, portInUse, waitForHttp } from './cluster-env';
+import { VARNISH_MISSING, appEnvBehindEdge, findVarnishd, newPurgeSecret, startEdge } from './edge-env';
 import { appSecrets, serverActionsKey } from './local-secret';
 import { buildInputs, clearStamp, completeBuildId, countMigrations, databaseStamp, rebuildReasons, writeStamp } from './process/build-stamp';
 import { claimDemo, secondDemoMessage } from './process/demo-lock';
@@ -43,6 +43,46 @@ if (!claim.claimed) {
   process.exit(1);
 }
 process.on('exit', () => claim.release());
+
+// Every port it will listen on must be free, checked before anything starts (as `npm run cluster` does, with its
+// check): otherwise the inventory service would fail mid-build while the demo served on, reading prices from whatever
+// listens there, or the build would run only for `next start` to fail after it. After the claim: a demo already
+// running in this folder holds these ports, and its own message says more.
+{
+  const inventoryNeeded = !process.env.INVENTORY_API_URL;
+  const numbers = { PORT: Number(port), INVENTORY_PORT: Number(inventoryPort) };
+  for (const [name, value] of Object.entries(numbers)) {
+    if (!Number.isInteger(value) || value < 1 || value > 65_534) {
+      console.error(`${name} must be a port number (got ${process.env[name]})`);
+      process.exit(1);
+    }
+  }
+  /** The ports a PORT or INVENTORY_PORT of `base` would take. */
+  const portsFor = (variable: 'PORT' | 'INVENTORY_PORT', base: number): [number, string, string][] =>
+    variable === 'INVENTORY_PORT'
+      ? [[base, '127.0.0.1', 'the inventory service']]
+      : options.edge
+        ? [[base, host, 'the edge cache'], [base + 1, '127.0.0.1', 'the app behind the edge']]
+        : [[base, host, 'the app']];
+  const names: ('PORT' | 'INVENTORY_PORT')[] = inventoryNeeded ? ['PORT', 'INVENTORY_PORT'] : ['PORT'];
+  const variables = names.map((v) => ({ variable: v, ports: portsFor(v, numbers[v]) }));
+  const allPorts = variables.flatMap((v) => v.ports.map(([p]) => p));
+  for (const { variable, ports } of variables) {
+    for (const [p, h, what] of ports) {
+      if (!(await portInUse(p, h))) continue;
+      // A free one to offer: the next base whose ports are all free and clash with none of the others.
+      let offer: number | undefined;
+      for (let base = numbers[variable] + 1; base < numbers[variable] + 200 && base <= 65_534 && offer === undefined; base++) {
+        const candidate = portsFor(variable, base);
+        if (candidate.some(([c]) => allPorts.includes(c) && !ports.some(([q]) => q === c))) continue;
+        if ((await Promise.all(candidate.map(([c, ch]) => portInUse(c, ch)))).every((used) => !used)) offer = base;
+      }
+      const how = offer === undefined ? `set ${variable} to a free port` : `e.g. \`${variable}=${offer} npm run demo${options.edge ? ' -- --edge' : ''}\``;
+      console.error(`Port ${p} is in use (needed for ${what}, ${variable}). Stop what runs there, or pick another port: ${how}.`);
+      process.exit(1);
+    }
+  }
+}
 const distDir = process.env.NEXT_DIST_DIR || '.next';
 claim.update({ distDir });
 
@@ -105,8 +145,9 @@ try {
   }
   claim.update({ inventoryUrl });
 
-  // `next start` sets PORT to the port it listens on: behind the edge the public origin must be said outright.
-  const edgeEnv = options.edge ? { EDGE_PURGE_URL: `http://127.0.0.1:${port}/`, EDGE_PURGE_SECRET: purgeSecret, SITE_URL: process.env.SITE_URL || appUrl } : {};
+  // `next start` sets PORT to the port it listens on: behind the edge the public origin must be said outright. The
+  // app trusts the edge's X-Forwarded-For (TRUST_PROXY), or every client would be 127.0.0.1 to its limits.
+  const edgeEnv = options.edge ? appEnvBehindEdge({ edgePort: Number(port), purgeSecret, siteUrl: appUrl }) : {};
   const env = {
     ...process.env,
     DATABASE_URL: url,

@@ -25,6 +25,25 @@ export function findVarnishd(): string | null {
   return null;
 }
 
+/**
+ * TRUST_PROXY for an app whose only proxy is this edge, next to it: one hop. varnishd appends the address of its
+ * client to X-Forwarded-For (after whatever the client sent) before it passes the request on, so the app must trust
+ * exactly that one hop and read the last entry: the client as the edge saw it. Without it, every client is the edge,
+ * 127.0.0.1, and one guesser's failed sign-ins hold back everyone. (`loopback` would trust a client on this machine
+ * as a proxy too, and take the address it wrote into the header.) An operator's own TRUST_PROXY wins.
+ */
+export const EDGE_TRUST_PROXY = '1';
+
+/** What an app behind the edge needs in its environment: where and how to purge, its public origin, whom to trust. */
+export function appEnvBehindEdge({ edgePort, purgeSecret, siteUrl, env = process.env }: { edgePort: number; purgeSecret: string; siteUrl: string; env?: Record<string, string | undefined> }) {
+  return {
+    EDGE_PURGE_URL: `http://127.0.0.1:${edgePort}/`,
+    EDGE_PURGE_SECRET: purgeSecret,
+    SITE_URL: env.SITE_URL || siteUrl,
+    TRUST_PROXY: env.TRUST_PROXY || EDGE_TRUST_PROXY,
+  };
+}
+
 /** A new purge secret: the app sends it with every PURGE (EDGE_PURGE_SECRET), the VCL checks it. */
 export const newPurgeSecret = () => randomBytes(24).toString('base64url');
 
