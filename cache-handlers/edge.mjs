@@ -5,16 +5,17 @@
 // - Responses name their tags in EDGE_TAGS_HEADER (pages.mjs adds it; the edge indexes by it and strips it).
 // - updateTag / expire: 0 → a hard purge (the edge's next request for those pages goes to the app, which renders
 //   fresh); 'max' → a soft purge (the edge may serve its copy once more while it fetches the new one).
-// - The tag store waits for the purge before the invalidating request is answered (tag-store.mjs,
-//   onInvalidation), so when a webhook or a Server Action returns, the edge already has it.
+// - The tag store awaits one purge attempt, for at most PROMPT_MS, before the invalidating request is answered
+//   (tag-store.mjs, onInvalidation): when a webhook or a Server Action returns 'applied', the edge already has it.
+//   An edge that is away (its last attempt failed or outlasted PROMPT_MS, and none has succeeded since) is not
+//   waited for at all: the author is answered at once, and the invalidation is reported queued.
 // - A purge that fails is retried until it lands, with backoff, and logged once per change of state; until then
 //   the tag store reports the invalidation as queued, and the revalidation log shows it pending.
-// - A purge not yet taken is kept in a file in CACHE_DIR until it is: an instance restarted meanwhile sends it
+// - A purge not yet taken is kept in a journal in CACHE_DIR until it is: an instance restarted meanwhile sends it
 //   again, or the edge would keep serving what the app no longer does until its TTL ran out.
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { getMetrics } from '../metrics/registry.mjs';
-import { log } from './log.mjs';
+import { Journal, log } from './log.mjs';
 
 /** The response header that carries a cached response's tags to the edge (comma-separated, like Next's own). */
 export const EDGE_TAGS_HEADER = 'x-ntc-cache-tags';
@@ -22,6 +23,8 @@ export const EDGE_TAGS_HEADER = 'x-ntc-cache-tags';
 const FIRST_RETRY_MS = 250;
 const MAX_RETRY_MS = 5_000;
 const PURGE_TIMEOUT_MS = 5_000;
+// How long an invalidation waits for an edge that answers; past that it is reported queued and lands in the background.
+const PROMPT_MS = 1_000;
 
 /**
  * @typedef {import('./tag-state.mjs').TagOp} TagOp
@@ -63,93 +66,136 @@ export async function purge(edge, kind, tags) {
 }
 
 /**
- * A listener for TagStore#onInvalidation: resolves once the edge has taken the purge, retrying until it does.
+ * A listener for TagStore#onInvalidation: sends the purge, and retries until the edge takes it. Resolves once the
+ * edge has it if it answers within PROMPT_MS; otherwise, and at once while the edge is away, with `{ landed }`,
+ * a promise that resolves when it has.
  * With `dir`, purges not yet taken survive a restart: the next purger made on the same `dir` sends them again.
  * @param {EdgeConfig} edge
  * @param {{ dir?: string }} [options]
- * @returns {(op: TagOp) => Promise<void>}
+ * @returns {(op: TagOp) => Promise<void | { landed: Promise<void> }>}
  */
 export function edgePurger(edge, { dir } = {}) {
   const pending = dir ? new PendingPurges(path.join(dir, 'edge-purges.jsonl')) : null;
-  /** @param {TagOp} op */
-  const send = async (op) => {
+  // From an attempt that failed or outlasted PROMPT_MS until one succeeds: no author waits for the edge meanwhile.
+  let away = false;
+  /** One attempt; true if the edge took it. @param {TagOp} op */
+  const attempt = async (op) => {
     const kind = purgeKind(op);
-    const metrics = getMetrics();
+    try {
+      await purge(edge, kind, op.tags);
+    } catch (error) {
+      away = true;
+      getMetrics().edgePurgeFailures.inc({ kind });
+      log.state('edge-purge', 'failed', `could not purge the edge at ${edge.url} (${errorMessage(error)}): retrying until it answers`);
+      return false;
+    }
+    away = false;
+    getMetrics().edgePurges.inc({ kind });
+    log.state('edge-purge', 'ok', `the edge at ${edge.url} takes purges again`);
+    pending?.done(op.id);
+    return true;
+  };
+  /** Retries after `first` until the edge takes the purge. @param {TagOp} op @param {Promise<boolean>} first */
+  const deliver = async (op, first) => {
+    if (await first) return;
     for (let delay = FIRST_RETRY_MS; ; delay = Math.min(delay * 2, MAX_RETRY_MS)) {
-      try {
-        await purge(edge, kind, op.tags);
-        metrics.edgePurges.inc({ kind });
-        log.state('edge-purge', 'ok', `the edge at ${edge.url} takes purges again`);
-        pending?.done(op.id);
-        return;
-      } catch (error) {
-        metrics.edgePurgeFailures.inc({ kind });
-        log.state('edge-purge', 'failed', `could not purge the edge at ${edge.url} (${error instanceof Error ? error.message : String(error)}): retrying until it answers`);
-        await new Promise((resolve) => setTimeout(resolve, delay).unref?.());
-      }
+      await new Promise((resolve) => setTimeout(resolve, delay).unref?.());
+      if (await attempt(op)) return;
     }
   };
-  for (const op of pending?.load() ?? []) void send(op);
+  for (const op of pending?.load() ?? []) void deliver(op, attempt(op));
   return async (op) => {
     pending?.add(op);
-    await send(op);
+    const wait = !away;
+    const first = attempt(op);
+    const landed = deliver(op, first);
+    if (!wait) return { landed };
+    const taken = await within(first, PROMPT_MS);
+    if (taken) return undefined;
+    if (taken === undefined) away = true; // no answer yet: the next invalidation does not wait for it either
+    return { landed };
   };
 }
 
-/** The purges this instance has not yet delivered, in a small journal (one JSON line per purge added or done). */
+/**
+ * What `promise` resolves with, or undefined if it takes longer than `ms`.
+ * @template T
+ * @param {Promise<T>} promise
+ * @param {number} ms
+ * @returns {Promise<T | undefined>}
+ */
+async function within(promise, ms) {
+  /** @type {NodeJS.Timeout | undefined} */
+  let timer;
+  try {
+    return await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms, undefined)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** @param {unknown} error */
+const errorMessage = (error) => (error instanceof Error ? error.message : String(error));
+
+/** The purges this instance has not yet delivered, in a journal (one record per purge added or done). */
 class PendingPurges {
   /** @type {Map<string, TagOp>} */
   #ops = new Map();
 
   /** @param {string} file */
   constructor(file) {
-    this.file = file;
+    this.journal = new Journal(file);
   }
 
   /** Reads what an earlier process left undelivered, and keeps only that in the file. */
   load() {
-    let text = '';
     try {
-      text = readFileSync(this.file, 'utf8');
-    } catch {
-      return [];
-    }
-    for (const line of text.split('\n')) {
-      try {
-        const record = JSON.parse(line);
+      for (const record of this.journal.read()) {
         if (record.add?.id) this.#ops.set(record.add.id, record.add);
         else if (record.done) this.#ops.delete(record.done);
-      } catch {
-        // a line cut short by a crash: what it said was never acknowledged, so nothing is lost by skipping it
       }
+    } catch (error) {
+      log.error(`could not read the edge purges left undelivered (${errorMessage(error)}): they are not sent again`);
+      return [];
     }
-    this.#write([...this.#ops.values()].map((op) => JSON.stringify({ add: op }) + '\n').join(''));
+    this.#rewrite();
     return [...this.#ops.values()];
   }
 
-  /** @param {TagOp} op */
+  /**
+   * Notes a purge to deliver. If the note cannot be written (a full disk), the purge is still sent, but a restart
+   * before it lands would not send it again.
+   * @param {TagOp} op
+   */
   add(op) {
     this.#ops.set(op.id, op);
-    this.#append({ add: op });
+    try {
+      this.journal.append([{ add: op }]);
+    } catch (error) {
+      log.error(`could not note an edge purge in ${this.journal.file} (${errorMessage(error)}): a restart before it lands would lose it`);
+    }
   }
 
   /** @param {string} id */
   done(id) {
     if (!this.#ops.delete(id)) return;
     // Nothing left to deliver: start the file afresh rather than let it grow with every purge.
-    if (this.#ops.size === 0) this.#write('');
-    else this.#append({ done: id });
+    if (this.#ops.size === 0) this.#rewrite();
+    else {
+      try {
+        this.journal.append([{ done: id }]);
+      } catch {
+        // Not noted: a restart sends the purge once more, which purges nothing the edge still holds.
+      }
+    }
   }
 
-  /** @param {object} record */
-  #append(record) {
-    mkdirSync(path.dirname(this.file), { recursive: true });
-    appendFileSync(this.file, JSON.stringify(record) + '\n');
-  }
-
-  /** @param {string} text */
-  #write(text) {
-    mkdirSync(path.dirname(this.file), { recursive: true });
-    writeFileSync(this.file, text);
+  /** Keeps only what is left to deliver. When that fails, the file as it is still holds all of it. */
+  #rewrite() {
+    try {
+      this.journal.replace([...this.#ops.values()].map((op) => ({ add: op })));
+    } catch (error) {
+      log.error(`could not rewrite ${this.journal.file} (${errorMessage(error)}); it is rewritten at the next chance`);
+    }
   }
 }

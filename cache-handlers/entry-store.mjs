@@ -5,8 +5,8 @@
 // by each entry's own expiry. Entries are serialised with V8's structured clone, which keeps Buffer and Map intact
 // (page entries hold both; JSON would break them).
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { LRUCache } from 'lru-cache';
@@ -161,8 +161,13 @@ export class EntryStore {
     const files = this.#fileIndex();
     const file = path.join(this.dir, id);
     const tmp = `${file}.${process.pid}.${now()}.tmp`;
-    await writeFile(tmp, bytes);
-    await rename(tmp, file); // readers see the old entry or the new one, never half of one
+    try {
+      await writeFile(tmp, bytes);
+      await rename(tmp, file); // readers see the old entry or the new one, never half of one
+    } catch (error) {
+      await rm(tmp, { force: true }); // half an entry on a full disk would only keep it full
+      throw error;
+    }
     files.delete(id);
     files.set(id, now());
     for (const [oldest] of files) {
@@ -172,11 +177,16 @@ export class EntryStore {
     }
   }
 
-  /** The files already on disk (from the build, or before a restart), oldest first. */
+  /**
+   * The files already on disk (from the build, or before a restart), oldest first; read before this process's first
+   * write. Temporary files found then are writes a killed process left unfinished: removed.
+   */
   #fileIndex() {
     if (this.#files) return this.#files;
     mkdirSync(this.dir, { recursive: true });
-    const found = readdirSync(this.dir)
+    const names = readdirSync(this.dir);
+    for (const name of names) if (name.endsWith('.tmp')) rmSync(path.join(this.dir, name), { force: true });
+    const found = names
       .filter((name) => !name.endsWith('.tmp'))
       .map((name) => [name, statSync(path.join(this.dir, name)).mtimeMs])
       .sort((a, b) => Number(a[1]) - Number(b[1]));

@@ -1,5 +1,8 @@
 // @ts-check
-// The handlers log a condition once when it changes (Redis down → up), not once per request.
+// What the handlers write down: a condition, on the console once when it changes (Redis down → up), not once per
+// request; and journals, files of records that keep what they acknowledged through a crash or a full disk.
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import path from 'node:path';
 
 const KEY = Symbol.for('next-tagged-cache.log-state');
 const g = /** @type {Record<symbol, Map<string, string> | undefined>} */ (/** @type {unknown} */ (globalThis));
@@ -24,3 +27,130 @@ export const log = {
     console.error(`[cache] ${message}`);
   },
 };
+
+/**
+ * A file of JSON records, one a line, for state that must outlive the process (SIGKILL, power loss) and a full disk:
+ * - append() returns once its records are on the disk (fsync). If it throws, part of them may be there: every
+ *   append first cuts the file back to its last whole line, so a torn record never swallows the one after it;
+ * - read() parses each line on its own: a line cut short loses only itself;
+ * - replace() swaps in new contents whole (a temporary file, fsync, rename, fsync of the directory); the temporary
+ *   file goes if that fails, and read() removes those a killed process left.
+ */
+export class Journal {
+  /** @param {string} file */
+  constructor(file) {
+    this.file = file;
+  }
+
+  /** The records in the file, [] if there is none. @returns {Record<string, any>[]} */
+  read() {
+    this.#removeTemporaryFiles();
+    let text = '';
+    try {
+      text = readFileSync(this.file, 'utf8');
+    } catch (error) {
+      if (errorCode(error) !== 'ENOENT') throw error;
+    }
+    const records = [];
+    for (const line of text.split('\n')) {
+      if (!line) continue;
+      try {
+        const record = JSON.parse(line);
+        if (record && typeof record === 'object') records.push(record);
+      } catch {
+        // Cut short by a crash or a full disk: its append threw, so nothing it said was ever acknowledged.
+      }
+    }
+    return records;
+  }
+
+  /** @param {readonly unknown[]} records */
+  append(records) {
+    let fd;
+    try {
+      fd = openSync(this.file, 'a+');
+    } catch (error) {
+      if (errorCode(error) !== 'ENOENT') throw error;
+      mkdirSync(path.dirname(this.file), { recursive: true }); // the directory was removed under us: recreate it
+      fd = openSync(this.file, 'a+');
+    }
+    try {
+      const size = fstatSync(fd).size;
+      const whole = wholeLinesLength(fd, size);
+      if (whole < size) ftruncateSync(fd, whole);
+      writeAll(fd, toLines(records));
+      fsyncSync(fd);
+      if (size === 0) syncDirectory(path.dirname(this.file)); // the file may be new: its name must last too
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** @param {readonly unknown[]} records */
+  replace(records) {
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    try {
+      mkdirSync(path.dirname(this.file), { recursive: true });
+      const fd = openSync(tmp, 'w');
+      try {
+        writeAll(fd, toLines(records));
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, this.file);
+    } catch (error) {
+      rmSync(tmp, { force: true });
+      throw error;
+    }
+    syncDirectory(path.dirname(this.file));
+  }
+
+  #removeTemporaryFiles() {
+    const dir = path.dirname(this.file);
+    const prefix = `${path.basename(this.file)}.`;
+    try {
+      for (const name of readdirSync(dir)) if (name.startsWith(prefix) && name.endsWith('.tmp')) rmSync(path.join(dir, name), { force: true });
+    } catch {
+      // No directory yet, or a file that will not go: the next start tries again; only space is at stake.
+    }
+  }
+}
+
+/** @param {readonly unknown[]} records */
+const toLines = (records) => Buffer.from(records.map((record) => `${JSON.stringify(record)}\n`).join(''));
+
+/** @param {number} fd @param {Buffer} bytes */
+function writeAll(fd, bytes) {
+  for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
+}
+
+/**
+ * How many bytes of the file's first `size` end with its last newline: what is past them is a torn record.
+ * @param {number} fd
+ * @param {number} size
+ */
+function wholeLinesLength(fd, size) {
+  const chunk = Buffer.alloc(4096);
+  for (let end = size; end > 0; ) {
+    const start = Math.max(0, end - chunk.length);
+    const read = readSync(fd, chunk, 0, end - start, start);
+    const newline = chunk.subarray(0, read).lastIndexOf(0x0a);
+    if (newline >= 0) return start + newline + 1;
+    end = start;
+  }
+  return 0;
+}
+
+/** Makes a rename or a new file in `dir` last through a power cut. @param {string} dir */
+function syncDirectory(dir) {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** @param {unknown} error */
+const errorCode = (error) => /** @type {NodeJS.ErrnoException} */ (error).code;

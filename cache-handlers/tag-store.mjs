@@ -4,17 +4,18 @@
 //
 // Where it lives:
 // - this process: a Map, so every check is synchronous and costs nothing;
-// - a journal file in CACHE_DIR: a restart reloads it, so an invalidation is never forgotten (without Redis this is
-//   the whole truth; with Redis it is the last state known, and keeps invalidations made while Redis was away);
+// - a journal file in CACHE_DIR (log.mjs's Journal: on the disk before update() resolves, whole or absent after a
+//   crash or a full disk): a restart reloads it, so an invalidation is never forgotten (without Redis this is the
+//   whole truth; with Redis it is the last state known, and keeps invalidations made while Redis was away);
 // - with REDIS_URL: a hash holding every tag's state, and a stream of invalidations. Before serving each request,
 //   an instance reads the stream from where it left off (one round trip, shared by all concurrent requests), so an
 //   invalidation committed to Redis on any instance is seen by every other before its next response.
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { config } from './config.mjs';
 import { edgeConfig, edgePurger } from './edge.mjs';
-import { log } from './log.mjs';
+import { Journal, log } from './log.mjs';
 import { getRedis, isReady } from './redis.mjs';
 import { combineTagStates, expiredSince, mergeTagState, staleSince, tagOp } from './tag-state.mjs';
 import { now } from './clock.mjs';
@@ -22,11 +23,17 @@ import { now } from './clock.mjs';
 /** @typedef {import('./tag-state.mjs').TagOp} TagOp */
 /** @typedef {import('./tag-state.mjs').TagState} TagState */
 /** @typedef {'applied' | 'queued'} UpdateStatus  queued: this instance applied it; Redis gets it when it is back */
+/**
+ * @typedef {(op: TagOp) => void | Deferred | Promise<void | Deferred>} InvalidationListener
+ * @typedef {{ landed: Promise<void> }} Deferred  a listener's answer when its layer does not have the invalidation
+ *   yet, and will not wait for it: `landed` resolves once it has
+ */
 
 const JOURNAL_COMPACT_LINES = 5_000;
 // Next applies queued tags right after the response; an expectation not met by then is dropped.
 const EXPECT_NEXT_MS = 30_000;
-// How long update() waits for the layers in front (onInvalidation) before it reports the invalidation as queued.
+// The longest update() waits for a layer in front (onInvalidation) that neither takes an invalidation nor defers it
+// (a Deferred answer); past that the invalidation is reported queued until the layer has it.
 const LISTENER_WAIT_MS = 2_000;
 
 export class TagStore {
@@ -42,7 +49,7 @@ export class TagStore {
   /** @type {NodeJS.Timeout | null} */ #retryTimer = null;
   #journalLines = 0;
   /** @type {Set<(ids: string[]) => void>} */ #landedListeners = new Set();
-  /** @type {Set<(op: TagOp) => void | Promise<void>>} */ #invalidationListeners = new Set();
+  /** @type {Set<InvalidationListener>} */ #invalidationListeners = new Set();
   /** Ids applied here and in Redis whose layers in front have not confirmed them yet. @type {Set<string>} */
   #unannounced = new Set();
   /** Ids that landed since start, so a listener registered late still hears of them. @type {string[]} */
@@ -57,7 +64,7 @@ export class TagStore {
    */
   constructor({ redis, dir, prefix }) {
     this.redis = redis;
-    this.journal = path.join(dir, 'tags.jsonl');
+    this.journal = new Journal(path.join(dir, 'tags.jsonl'));
     this.keys = { hash: `${prefix}:tags`, stream: `${prefix}:tag-events` };
     mkdirSync(dir, { recursive: true });
     this.#loadJournal();
@@ -73,7 +80,7 @@ export class TagStore {
   }
 
   /**
-   * Records an invalidation: applied to this instance at once and journaled before it returns, then sent to Redis.
+   * Records an invalidation: applied to this instance at once and on the disk before it resolves, then sent to Redis.
    * Resolves 'applied' once durable where every instance reads it, 'queued' if Redis is away (it is retried until
    * it lands; `onLanded` says when). Rejects only if it could not be recorded at all (the journal is unwritable).
    *
@@ -92,7 +99,7 @@ export class TagStore {
     if (!this.redis) return { id: op.id, status: (await this.#notify(op)) ? 'applied' : 'queued' };
     try {
       await this.#push(op);
-      this.#append([{ l: op.id }]);
+      this.#noteLanded(op.id);
       return { id: op.id, status: (await this.#notify(op)) ? 'applied' : 'queued' };
     } catch (error) {
       this.#queued.push(op);
@@ -142,16 +149,20 @@ export class TagStore {
 
   /**
    * Tells the invalidation listeners, once every instance serves by it (applied here without Redis; in Redis with
-   * it). Resolves true if all of them finished within LISTENER_WAIT_MS; otherwise false, and the op's id is
-   * announced to onLanded listeners when they do (so the revalidation log shows it pending until then).
+   * it). Resolves true if every layer took it at once: each listener finished within LISTENER_WAIT_MS without
+   * deferring it. Otherwise false, and the op's id is announced to onLanded listeners when every layer has it (so the
+   * revalidation log shows it pending until then).
    * @param {TagOp} op
    */
   async #notify(op) {
     if (this.#invalidationListeners.size === 0) return true;
-    const all = Promise.all(
+    /** @type {Promise<void>[]} */
+    const deferred = [];
+    const answered = Promise.all(
       [...this.#invalidationListeners].map(async (listener) => {
         try {
-          await listener(op);
+          const answer = await listener(op);
+          if (answer) deferred.push(answer.landed.catch((error) => log.error(`an invalidation listener failed: ${errorMessage(error)}`)));
         } catch (error) {
           log.error(`an invalidation listener failed: ${errorMessage(error)}`);
         }
@@ -159,13 +170,12 @@ export class TagStore {
     );
     /** @type {NodeJS.Timeout | undefined} */
     let timer;
-    const timely = await Promise.race([all.then(() => true), new Promise((resolve) => (timer = setTimeout(resolve, LISTENER_WAIT_MS, false)))]);
+    const timely = await Promise.race([answered.then(() => true), new Promise((resolve) => (timer = setTimeout(resolve, LISTENER_WAIT_MS, false)))]);
     clearTimeout(timer);
-    if (!timely) {
-      this.#unannounced.add(op.id);
-      void all.then(() => this.#announceLanded(op.id));
-    }
-    return /** @type {boolean} */ (timely);
+    if (timely && deferred.length === 0) return true;
+    this.#unannounced.add(op.id);
+    void answered.then(() => Promise.all(deferred)).then(() => this.#announceLanded(op.id));
+    return false;
   }
 
   /** @param {string} id */
@@ -180,10 +190,12 @@ export class TagStore {
    * Calls `listener` with every invalidation this instance makes (not those it learns of from other instances), once
    * every instance serves by it (at once without Redis; once Redis has it otherwise): for layers in front of the
    * app (an edge cache) that must hear of each invalidation once, and only when a refetch from any instance is
-   * fresh. update() awaits the promise it returns (up to LISTENER_WAIT_MS; past that the invalidation is reported
-   * queued until it resolves), so it should resolve only once the layer has the invalidation, retrying meanwhile.
+   * fresh. update() awaits its answer: nothing once the layer has the invalidation, or a Deferred when it will not
+   * have it soon (a layer that is away), so that the author is answered at once with 'queued'. A listener that does
+   * neither within LISTENER_WAIT_MS is taken as deferring until it finishes. Either way the invalidation counts as
+   * landed (onLanded) only once the layer has it, so the listener should retry until it does.
    * `op.expired <= op.at` means "expired now" (updateTag, expire: 0); otherwise the tag went stale ('max').
-   * @param {(op: TagOp) => void | Promise<void>} listener
+   * @param {InvalidationListener} listener
    */
   onInvalidation(listener) {
     this.#invalidationListeners.add(listener);
@@ -349,7 +361,7 @@ export class TagStore {
       }
       this.#unannounced.add(op.id); // outstanding until announced below
       this.#queued.shift();
-      this.#append([{ l: op.id }]);
+      this.#noteLanded(op.id);
       // Landed once the layers in front have it too.
       void this.#notify(op).then((timely) => timely && this.#announceLanded(op.id));
     }
@@ -366,37 +378,39 @@ export class TagStore {
     this.#retryTimer.unref();
   }
 
-  /** @param {unknown[]} records */
+  /**
+   * Writes records to the journal; throws if they are not on the disk (then none of them counts).
+   * @param {unknown[]} records
+   */
   #append(records) {
-    const text = records.map((r) => `${JSON.stringify(r)}\n`).join('');
     try {
-      appendFileSync(this.journal, text);
+      this.journal.append(records);
     } catch (error) {
-      if (/** @type {NodeJS.ErrnoException} */ (error).code !== 'ENOENT') throw error;
-      mkdirSync(path.dirname(this.journal), { recursive: true }); // the directory was removed under us: recreate it
-      appendFileSync(this.journal, text);
+      log.state('tag-journal', 'failed', `could not write the tag journal ${this.journal.file} (${errorMessage(error)})`);
+      throw error;
     }
+    log.state('tag-journal', 'ok', 'writing the tag journal again');
     this.#journalLines += records.length;
     if (this.#journalLines > JOURNAL_COMPACT_LINES) this.#compactJournal();
   }
 
-  #loadJournal() {
-    let text = '';
+  /**
+   * Notes that Redis has the invalidation `id`. Without the note a restart sends it again, which changes nothing:
+   * a failure here is no reason to report the invalidation as not landed.
+   * @param {string} id
+   */
+  #noteLanded(id) {
     try {
-      text = readFileSync(this.journal, 'utf8');
-    } catch (error) {
-      if (/** @type {NodeJS.ErrnoException} */ (error).code !== 'ENOENT') throw error;
+      this.#append([{ l: id }]);
+    } catch {
+      // logged by #append
     }
+  }
+
+  #loadJournal() {
     /** @type {Map<string, TagOp>} */
     const unsent = new Map();
-    for (const line of text.split('\n')) {
-      if (!line) continue;
-      let record;
-      try {
-        record = JSON.parse(line);
-      } catch {
-        continue; // a line cut short by a crash: everything before it is intact
-      }
+    for (const record of this.journal.read()) {
       if (record.s) for (const [tag, state] of Object.entries(record.s)) this.#states.set(tag, state);
       if (record.o) {
         this.#apply(record.o);
@@ -411,13 +425,20 @@ export class TagStore {
     if (this.#queued.length) this.#scheduleRetry();
   }
 
-  /** Rewrites the journal as one snapshot plus the invalidations still waiting for Redis. */
+  /**
+   * Rewrites the journal as one snapshot plus the invalidations still waiting for Redis. If there is no room for
+   * that, the journal as it is still holds everything, and appends go on to it.
+   */
   #compactJournal() {
-    const lines = [JSON.stringify({ s: Object.fromEntries(this.#states) }), ...this.#queued.map((op) => JSON.stringify({ o: op, q: 1 }))];
-    const tmp = `${this.journal}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${lines.join('\n')}\n`);
-    renameSync(tmp, this.journal);
-    this.#journalLines = lines.length;
+    const records = [{ s: Object.fromEntries(this.#states) }, ...this.#queued.map((op) => ({ o: op, q: 1 }))];
+    try {
+      this.journal.replace(records);
+    } catch (error) {
+      log.state('tag-journal-compaction', 'failed', `could not rewrite the tag journal ${this.journal.file} (${errorMessage(error)}); appending to it as it is`);
+      return;
+    }
+    log.state('tag-journal-compaction', 'ok', 'rewriting the tag journal again');
+    this.#journalLines = records.length;
   }
 }
 
