@@ -109,10 +109,10 @@ export function edgePurger(edge, { dir } = {}) {
     const wait = !away;
     const first = attempt(op);
     const landed = deliver(op, first);
-    if (!wait) return { landed };
-    const taken = await within(first, PROMPT_MS);
+    const taken = wait ? await within(first, PROMPT_MS) : false;
     if (taken) return undefined;
     if (taken === undefined) away = true; // no answer yet: the next invalidation does not wait for it either
+    pending?.sync(); // reported queued from now on: the purge must outlast a power cut too
     return { landed };
   };
 }
@@ -163,30 +163,42 @@ class PendingPurges {
   }
 
   /**
-   * Notes a purge to deliver. If the note cannot be written (a full disk), the purge is still sent, but a restart
-   * before it lands would not send it again.
+   * Notes a purge about to be sent, where a killed process keeps it (it lands within a moment, most often; sync()
+   * makes it last through a power cut, before it is reported queued). If it cannot be written (a full disk), the
+   * purge is still sent, but a restart before it lands would not send it again.
    * @param {TagOp} op
    */
   add(op) {
     this.#ops.set(op.id, op);
     try {
-      this.journal.append([{ add: op }]);
+      this.journal.append([{ add: op }], { durable: false });
     } catch (error) {
       log.error(`could not note an edge purge in ${this.journal.file} (${errorMessage(error)}): a restart before it lands would lose it`);
     }
   }
 
-  /** @param {string} id */
+  /** Makes the noted purges outlast a power cut: before an invalidation is reported queued. */
+  sync() {
+    try {
+      this.journal.sync();
+    } catch (error) {
+      log.error(`could not sync ${this.journal.file} (${errorMessage(error)}): a power cut before its purges land would lose them`);
+    }
+  }
+
+  /**
+   * Notes a purge delivered. Not synced, and a failure is ignored: the note lost, a restart sends the purge once
+   * more, which purges nothing the edge still holds.
+   * @param {string} id
+   */
   done(id) {
     if (!this.#ops.delete(id)) return;
-    // Nothing left to deliver: start the file afresh rather than let it grow with every purge.
-    if (this.#ops.size === 0) this.#rewrite();
-    else {
-      try {
-        this.journal.append([{ done: id }]);
-      } catch {
-        // Not noted: a restart sends the purge once more, which purges nothing the edge still holds.
-      }
+    try {
+      // Nothing left to deliver: start the file afresh rather than let it grow with every purge.
+      if (this.#ops.size === 0) this.journal.clear();
+      else this.journal.append([{ done: id }], { durable: false });
+    } catch {
+      // The note is lost: a resend after a restart, as above.
     }
   }
 

@@ -1,7 +1,7 @@
 // @ts-check
 // What the handlers write down: a condition, on the console once when it changes (Redis down → up), not once per
 // request; and journals, files of records that keep what they acknowledged through a crash or a full disk.
-import { closeSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, truncateSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 const KEY = Symbol.for('next-tagged-cache.log-state');
@@ -28,10 +28,13 @@ export const log = {
   },
 };
 
+const APPEND = constants.O_RDWR | constants.O_APPEND;
+
 /**
  * A file of JSON records, one a line, for state that must outlive the process (SIGKILL, power loss) and a full disk:
- * - append() returns once its records are on the disk (fsync). If it throws, part of them may be there: every
- *   append first cuts the file back to its last whole line, so a torn record never swallows the one after it;
+ * - append() returns once its records are on the disk (fsync; or, with `durable: false`, once a killed process
+ *   would keep them, and sync() makes them last through a power cut). If it throws, part of them may be there:
+ *   every append first cuts the file back to its last whole line, so a torn record never swallows the one after it;
  * - read() parses each line on its own: a line cut short loses only itself;
  * - replace() swaps in new contents whole (a temporary file, fsync, rename, fsync of the directory); the temporary
  *   file goes if that fails, and read() removes those a killed process left.
@@ -64,26 +67,49 @@ export class Journal {
     return records;
   }
 
-  /** @param {readonly unknown[]} records */
-  append(records) {
+  /**
+   * @param {readonly unknown[]} records
+   * @param {{ durable?: boolean }} [options]
+   */
+  append(records, { durable = true } = {}) {
     let fd;
+    let created = false;
     try {
-      fd = openSync(this.file, 'a+');
+      fd = openSync(this.file, APPEND);
     } catch (error) {
       if (errorCode(error) !== 'ENOENT') throw error;
-      mkdirSync(path.dirname(this.file), { recursive: true }); // the directory was removed under us: recreate it
-      fd = openSync(this.file, 'a+');
+      mkdirSync(path.dirname(this.file), { recursive: true }); // the directory may have been removed under us
+      fd = openSync(this.file, APPEND | constants.O_CREAT);
+      created = true;
     }
     try {
       const size = fstatSync(fd).size;
       const whole = wholeLinesLength(fd, size);
       if (whole < size) ftruncateSync(fd, whole);
       writeAll(fd, toLines(records));
-      fsyncSync(fd);
-      if (size === 0) syncDirectory(path.dirname(this.file)); // the file may be new: its name must last too
+      if (durable) fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
+    if (created) syncDirectory(path.dirname(this.file)); // a new file's name must outlast a power cut too
+  }
+
+  /** Makes what was appended last through a power cut. */
+  sync() {
+    const fd = openSync(this.file, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /**
+   * Empties the file, without waiting for the disk: after a power cut the old records may be back. For records
+   * whose replay is harmless, such as work already done.
+   */
+  clear() {
+    truncateSync(this.file, 0);
   }
 
   /** @param {readonly unknown[]} records */
