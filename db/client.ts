@@ -4,9 +4,9 @@ import postgres from 'postgres';
 import { getMetrics } from '../metrics/registry.mjs';
 import * as schema from './schema';
 import { DATABASE_UNAVAILABLE_DIGEST } from './unavailable';
-import { boundQueueWait, DatabaseUnavailableError, watchedSocket } from './watchdog';
+import { boundQueueWait, DatabaseUnavailableError, watchedSocket, withoutParameters } from './watchdog';
 
-export { DATABASE_UNAVAILABLE_DIGEST, DatabaseUnavailableError };
+export { DATABASE_UNAVAILABLE_DIGEST, DatabaseUnavailableError, withoutParameters };
 
 export type Database = PostgresJsDatabase<typeof schema>;
 
@@ -135,6 +135,38 @@ function digestWhenUnavailable(prototype: object) {
 // Drizzle wraps every driver error in DrizzleQueryError; postgres.js rejects transactions with its own errors.
 digestWhenUnavailable(DrizzleQueryError.prototype);
 digestWhenUnavailable(DatabaseUnavailableError.prototype);
+
+// No query parameter reaches a log: they hold session tokens, password hashes and whatever a form sent. Two
+// libraries put them on the errors that every logger prints (console.error, Next's own error log, better-auth's):
+// - drizzle's DrizzleQueryError writes them into its message ("params: …") and into an own `params` property;
+// - postgres.js defines `parameters` and `args` on a failed query's error (and on its socket errors), enumerable
+//   because `debug` is set (connect above), so util.inspect prints them. They are not configurable: they cannot
+//   be removed from that error, only left out of a copy (withoutParameters, db/watchdog.ts).
+// DrizzleQueryError's constructor assigns `query`, `params` and `cause` (this.x = …) after building its message:
+// setters on its prototype see every instance as it is made, before anyone can log it.
+function redactParameters(prototype: object) {
+  const causes = new WeakMap<object, unknown>();
+  Object.defineProperties(prototype, {
+    params: {
+      configurable: true,
+      get: () => undefined,
+      set(this: Error, params: unknown) {
+        const count = Array.isArray(params) ? params.length : 0;
+        this.message = `Failed query: ${(this as { query?: string }).query}\nparams: ${count} (not logged)`;
+      },
+    },
+    cause: {
+      configurable: true,
+      get(this: object) {
+        return causes.get(this);
+      },
+      set(this: object, cause: unknown) {
+        causes.set(this, withoutParameters(cause));
+      },
+    },
+  });
+}
+redactParameters(DrizzleQueryError.prototype);
 
 // One pool per process. Kept on globalThis so `next dev` hot reloads reuse it instead of leaking pools.
 const globalForDb = globalThis as unknown as { __ntcDb?: ReturnType<typeof createBoundedDatabase> };

@@ -16,10 +16,32 @@
 import net from 'node:net';
 import type postgres from 'postgres';
 
+// What postgres.js (`parameters`, `args`, `types`) and drizzle (`params`) attach to a failed query's error, and
+// PostgreSQL's `detail`, which can quote a value ("Key (token)=(…) already exists"). Never logged: see db/client.ts.
+const PARAMETER_KEYS = new Set(['params', 'parameters', 'args', 'types', 'detail']);
+
+/**
+ * A copy of `error` and its `cause` chain without query parameters. postgres.js defines them non-configurable, so
+ * they cannot be deleted from the error itself; the copy keeps its prototype (instanceof), code, message and stack.
+ */
+export function withoutParameters(error: unknown, depth = 0): unknown {
+  if (!error || typeof error !== 'object' || depth > 10) return error;
+  const descriptors = Object.getOwnPropertyDescriptors(error);
+  if (!Object.keys(descriptors).some((key) => PARAMETER_KEYS.has(key) || key === 'cause')) return error;
+  const copy = Object.create(Object.getPrototypeOf(error)) as object;
+  for (const [key, descriptor] of Object.entries(descriptors)) {
+    if (PARAMETER_KEYS.has(key)) continue;
+    if (key === 'cause' && 'value' in descriptor) descriptor.value = withoutParameters(descriptor.value, depth + 1);
+    Object.defineProperty(copy, key, descriptor);
+  }
+  return copy;
+}
+
 export class DatabaseUnavailableError extends Error {
   readonly code = 'DATABASE_UNAVAILABLE';
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    // Its cause is a failed query's error (boundQueueWait below): kept without that query's parameters.
+    super(message, options?.cause === undefined ? options : { cause: withoutParameters(options.cause) });
     this.name = 'DatabaseUnavailableError';
   }
 }
