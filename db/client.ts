@@ -44,6 +44,15 @@ export function createBoundedDatabase(url: string, options: Options = {}, timeou
 
 const replyTimeoutMs = (timeoutMs: number) => timeoutMs + 2000;
 
+/**
+ * Connections per process: `DATABASE_POOL_SIZE`, 10 by default. Anything but a positive integer falls back to 10:
+ * postgres.js takes 0 (an empty variable) as a pool that never connects, and NaN as an error on every query.
+ */
+export function databasePoolSize(): number {
+  const value = Number(process.env.DATABASE_POOL_SIZE || 10);
+  return Number.isInteger(value) && value >= 1 ? value : 10;
+}
+
 /** How long the app waits for the database: `DATABASE_TIMEOUT_MS`, 5 s by default. */
 export function databaseTimeoutMs(): number {
   const value = Number(process.env.DATABASE_TIMEOUT_MS ?? 5000);
@@ -173,7 +182,7 @@ const globalForDb = globalThis as unknown as { __ntcDb?: ReturnType<typeof creat
 
 /** The app's database, connected on first use (so importing this module never needs DATABASE_URL). */
 export function getDb(): Database {
-  globalForDb.__ntcDb ??= createBoundedDatabase(databaseUrl(), { max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+  globalForDb.__ntcDb ??= createBoundedDatabase(databaseUrl(), { max: databasePoolSize() });
   return globalForDb.__ntcDb.db;
 }
 
