@@ -11,7 +11,7 @@ import { secret } from './support/webhook';
 
 const PRIYA = 'priya@example.com'; // no other test signs in as Priya
 const MARKER = 'captured-password-marker';
-const LIMIT = 5; // SIGN_IN_RATE_LIMIT's default: failures per account per 5 minutes
+const LIMIT = 5; // SIGN_IN_RATE_LIMIT's default: failures per client for one account per 5 minutes
 
 /**
  * The sign-in Server Action as the page's JavaScript sends it, captured (and not sent) so a test can replay it with
@@ -34,22 +34,26 @@ async function captureSignIn(page: Page) {
   const replayHeaders = Object.fromEntries(
     ['next-action', 'next-router-state-tree', 'content-type', 'accept', 'origin'].map((h) => [h, headers[h]]).filter(([, v]) => v),
   );
-  return async (request: APIRequestContext, password: string, { headers: extraHeaders = {}, email = PRIYA } = {}) => {
-    const response = await request.post('/sign-in', {
-      headers: { ...replayHeaders, ...extraHeaders },
-      data: Buffer.from(body.toString('latin1').replace(MARKER, password).replace(PRIYA, email), 'latin1'),
-      maxRedirects: 0,
-    });
-    const text = await response.text();
-    const outcome = response.headers()['x-action-redirect']
+  const data = (password: string, email: string) => Buffer.from(body.toString('latin1').replace(MARKER, password).replace(PRIYA, email), 'latin1');
+  const outcomeOf = (status: number, redirected: boolean, text: string) =>
+    redirected
       ? 'signed in'
       : text.includes('Too many failed sign-in attempts')
         ? 'limited'
         : text.includes('Wrong email or password.')
           ? 'wrong'
-          : `unexpected ${response.status()}: ${text.slice(0, 200)}`;
-    return { status: response.status(), outcome };
+          : `unexpected ${status}: ${text.slice(0, 200)}`;
+  const signIn = async (request: APIRequestContext, password: string, { headers: extraHeaders = {}, email = PRIYA } = {}) => {
+    const response = await request.post('/sign-in', { headers: { ...replayHeaders, ...extraHeaders }, data: data(password, email), maxRedirects: 0 });
+    const text = await response.text();
+    return { status: response.status(), outcome: outcomeOf(response.status(), !!response.headers()['x-action-redirect'], text) };
   };
+  /** The same post from a loopback address of our choosing: another client, as the app sees it. */
+  signIn.from = async (localAddress: string, password: string, email = PRIYA) => {
+    const response = await fromAddress(localAddress, '/sign-in', replayHeaders, data(password, email));
+    return { status: response.status, outcome: outcomeOf(response.status, !!response.headers['x-action-redirect'], response.body) };
+  };
+  return signIn;
 }
 
 /** ~12 KB: a first entry far longer than any address (it used to end up in a varchar(300) key), then a long list. */
@@ -89,6 +93,15 @@ test.describe('sign-in limit', () => {
     expect(latest.ip_address).toBe('127.0.0.1');
   });
 
+  test("one client's wrong passwords for an account do not refuse its owner at another address", async ({ page }) => {
+    const signIn = await captureSignIn(page);
+    for (let i = 0; i < LIMIT; i++) expect((await signIn.from('127.0.0.2', `stranger-guess-${i}`)).outcome).toBe('wrong');
+    // The stranger is refused for this account now…
+    expect((await signIn.from('127.0.0.2', DEMO_PASSWORD)).outcome).toBe('limited');
+    // …and the owner, at her own address, is not.
+    expect((await signIn.from('127.0.0.3', DEMO_PASSWORD)).outcome).toBe('signed in');
+  });
+
   test('a rotated or oversized X-Forwarded-For neither dodges the limit nor breaks the action', async ({ page, request }) => {
     const signIn = await captureSignIn(page);
     const huge = oversizedForwardedFor();
@@ -106,13 +119,13 @@ test.describe('sign-in limit', () => {
 });
 
 /** A request from a loopback address of our own choosing (Linux routes all of 127.0.0.0/8 to lo). */
-function fromAddress(localAddress: string, path: string, headers: Record<string, string>, body: string) {
+function fromAddress(localAddress: string, path: string, headers: Record<string, string>, body: string | Buffer) {
   const url = new URL(path, process.env.BASE_URL ?? 'http://127.0.0.1:3000');
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+  return new Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
     const req = http.request(url, { method: 'POST', localAddress, headers, agent: false }, (res) => {
       let text = '';
       res.on('data', (chunk) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+      res.on('end', () => resolve({ status: res.statusCode!, body: text, headers: res.headers }));
     });
     req.on('error', reject);
     req.end(body);
