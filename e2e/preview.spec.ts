@@ -188,3 +188,28 @@ test("the public post page's response stays cacheable and unchanged after previe
   }
   await ada.context().close();
 });
+
+test("the draft-mode cookie without a studio session buys nothing: the cached page, and the cookie is dropped", async ({ browser, playwright }) => {
+  const post = await publishedPostOf(ADA);
+  const path = `/posts/${post.slug}`;
+  const ada = await signedInPage(browser, ADA);
+  try {
+    await ada.goto(`/studio/posts/${post.id}`);
+    await ada.getByLabel('Title').fill(`${post.title} (cookie ${unique()})`);
+    const preview = await openPreview(ada, post.slug);
+    await expect(bar(preview)).toBeVisible();
+    const draft = (await ada.context().cookies()).find((c) => c.name === DRAFT_COOKIE);
+    expect(draft, 'Preview gave Ada the draft-mode cookie').toBeTruthy();
+
+    // A stranger who got hold of the value (it is the same for every author until the next build).
+    const stranger = await playwright.request.newContext({ baseURL: process.env.BASE_URL });
+    const cached = await cachedResponse(stranger, path);
+    const response = await stranger.get(path, { headers: { cookie: `${DRAFT_COOKIE}=${draft!.value}` } });
+    expect(response.headers()['cache-control']).toBe(cached.headers()['cache-control']);
+    expect(response.headers()['set-cookie'] ?? '').toContain(`${DRAFT_COOKIE}=;`);
+    expect(await response.text()).not.toContain('preview-bar');
+    await stranger.dispose();
+  } finally {
+    await ada.context().close();
+  }
+});

@@ -3,7 +3,8 @@
 // varnishd runs in the foreground with a working directory of its own (-n), listening on loopback unless told
 // otherwise: it never touches a system Varnish service or its files.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startProcess, waitForHttp, type Proc } from './cluster-env';
@@ -92,11 +93,32 @@ export function renderVcl({ backends, purgeSecret, revalidate }: { backends: Edg
   });
 }
 
+/**
+ * Started as root, varnishd reads the VCL as its own user (varnish) and runs its worker as another (vcache), both
+ * in the group varnish: the VCL becomes theirs, and the folder is open to that group only (mode 0710), never to
+ * everyone. Otherwise varnishd runs as the user who started it, who owns both already.
+ */
+function grantToVarnish(dir: string, vcl: string) {
+  if (process.getuid?.() !== 0) return;
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'varnish'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  let varnish: { uid: number; gid: number };
+  try {
+    varnish = { uid: id('-u'), gid: id('-g') };
+  } catch {
+    return; // no varnish user: varnishd keeps running as root, which owns both
+  }
+  chownSync(vcl, varnish.uid, varnish.gid);
+  chownSync(dir, 0, varnish.gid);
+  chmodSync(dir, 0o710);
+}
+
 export interface Edge {
   /** Where clients reach it. */
   url: string;
   /** What the app purges (EDGE_PURGE_URL): the edge on loopback. */
   purgeUrl: string;
+  /** The rendered VCL (it holds the purge secret: readable by varnishd only). */
+  vcl: string;
   proc: Proc;
   stop(): Promise<void>;
 }
@@ -127,10 +149,10 @@ export async function startEdge({
   const bin = findVarnishd();
   if (!bin) throw new Error(VARNISH_MISSING);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ntc-varnish-'));
-  // Started as root, varnishd's worker runs as an unprivileged user (vcache), which must read its working directory.
-  chmodSync(dir, 0o755);
   const vcl = path.join(dir, 'edge.vcl');
-  writeFileSync(vcl, renderVcl({ backends, purgeSecret, revalidate: revalidateId(distDir) }), { mode: 0o644 });
+  // The VCL holds the purge secret and the build's revalidation id: only varnishd may read it.
+  writeFileSync(vcl, renderVcl({ backends, purgeSecret, revalidate: revalidateId(distDir) }), { mode: 0o600 });
+  grantToVarnish(dir, vcl);
   const listen = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   const proc = startProcess(
     'varnish',
@@ -152,6 +174,7 @@ export async function startEdge({
   return {
     url,
     purgeUrl: `http://127.0.0.1:${port}/`,
+    vcl,
     proc,
     stop: () => proc.stop().finally(() => rmSync(dir, { recursive: true, force: true })),
   };

@@ -55,6 +55,8 @@ const baseEnv = {
   REDIS_URL: '',
   // GET /api/metrics asks for this bearer token; e2e/cache-inspector.spec.ts reads it from here.
   METRICS_TOKEN: randomBytes(24).toString('base64url'),
+  // Short, so e2e/request-limits.spec.ts sees a slow body cut off in seconds (the default is 30 s).
+  REQUEST_BODY_TIMEOUT_MS: '3000',
 };
 // Several runs may share one checkout (each with its own NTC_TEST_ID): their build directories must not collide.
 const runId = process.env.NTC_TEST_ID ? `-${process.env.NTC_TEST_ID.replace(/\W+/g, '')}` : '';

@@ -15,6 +15,7 @@ import { getDb } from '@/db/client';
 import * as q from '@/db/queries/previews';
 import { categoryIdsExist, getEditablePost } from '@/db/queries/studio';
 import { renderMarkdown } from '@/lib/markdown';
+import { readForm } from '@/lib/request-body';
 import { isSlug } from '@/lib/slug';
 import { parseDbInt, parsePostForm } from './post-form';
 import { SERVER_ACTION_BODY_LIMIT_BYTES } from './form-limits';
@@ -61,6 +62,14 @@ function sameOrigin(request: Request): boolean {
   }
 }
 
+const formRefusal = {
+  'too-large': () => text(413, 'The form is too large to preview.'),
+  'cut-off': () => text(400, 'The form arrived incomplete.'),
+  'not-a-form': () => text(400, 'This is not a form the studio sent.'),
+};
+// The preview bar's form holds one slug.
+const EXIT_FORM_LIMIT_BYTES = 4_096;
+
 /**
  * POST from the studio's edit form (its "Preview" button): checks the session and the permission, validates the
  * form's fields as a save would, keeps them for this user and post, turns Draft Mode on and sends the browser to
@@ -68,16 +77,12 @@ function sameOrigin(request: Request): boolean {
  */
 export async function startPreview(request: Request): Promise<Response> {
   if (!sameOrigin(request)) return text(403, 'Previews start from this site’s studio only.');
-  // Same bound as a save (Next refuses larger Server Action bodies): never read an unbounded body.
-  if (Number(request.headers.get('content-length') ?? 0) > SERVER_ACTION_BODY_LIMIT_BYTES) return text(413, 'The form is too large to preview.');
   const user = await getCurrentUser();
   if (!user) return text(401, 'Sign in to preview posts.');
-  let formData: FormData;
-  try {
-    formData = await request.formData();
-  } catch {
-    return text(400, 'This is not a form the studio sent.');
-  }
+  // Same bound as a save (Next refuses larger Server Action bodies), counted as the bytes arrive.
+  const read = await readForm(request, SERVER_ACTION_BODY_LIMIT_BYTES);
+  if (!read.ok) return formRefusal[read.reason]();
+  const formData = read.form;
   const id = parseDbInt(formData.get('id'));
   const db = getDb();
   const post = id === null ? null : await getEditablePost(db, id);
@@ -102,8 +107,8 @@ export async function startPreview(request: Request): Promise<Response> {
 /** POST from the preview bar: Draft Mode off, this user's previews forgotten, back to the post's cached page. */
 export async function exitPreview(request: Request): Promise<Response> {
   if (!sameOrigin(request)) return text(403, 'Leave the preview from this site.');
-  const formData = await request.formData().catch(() => null);
-  const slug = formData?.get('slug');
+  const read = await readForm(request, EXIT_FORM_LIMIT_BYTES);
+  const slug = read.ok ? read.form.get('slug') : null;
   const user = await getCurrentUser();
   if (user) await q.deletePreviews(getDb(), user.id);
   (await draftMode()).disable();
