@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 // Read at run time by Node, never traced by the bundler (turbopackIgnore).
-const distDir = path.resolve(/* turbopackIgnore: true */ process.cwd(), process.env.NEXT_DIST_DIR || '.next');
+export const distDir = path.resolve(/* turbopackIgnore: true */ process.cwd(), process.env.NEXT_DIST_DIR || '.next');
 
 /** @param {string} name @param {number} fallback */
 function positiveNumber(name, fallback) {
@@ -33,11 +33,18 @@ export const config = {
   eventRetentionMs: 60 * 60 * 1000,
 };
 
+/**
+ * True inside `next build` (its workers inherit NEXT_PHASE). The page layer stores nothing then: the pages it
+ * prerenders are its output files (build-output.mjs reads them at run time), and anything else would be stored under
+ * a scope no server reads (buildScope(): no BUILD_ID yet).
+ */
+export const isBuilding = () => process.env.NEXT_PHASE === 'phase-production-build';
+
 let buildId = '';
 /**
  * Page entries are scoped to the build that rendered them (a page from another build references other JS chunks);
- * tag state is not: an invalidation applies to every build. Pages are only stored at run time (`next build` writes
- * its prerendered pages to files of its own), when BUILD_ID exists.
+ * tag state is not: an invalidation applies to every build. Pages are only stored at run time (isBuilding()), when
+ * BUILD_ID exists.
  */
 export function buildScope() {
   if (process.env.NEXT_DEPLOYMENT_ID) return process.env.NEXT_DEPLOYMENT_ID;

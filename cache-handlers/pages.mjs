@@ -9,7 +9,8 @@
 //   once (x-nextjs-cache: STALE) and renders a fresh one in the background. Once: the first read anywhere claims
 //   that stale serve (stale-once.mjs); a later read, on any instance, is a miss and waits for the fresh render.
 import { fillTimer, getMetrics, reportMemoryLayer } from '../metrics/registry.mjs';
-import { config } from './config.mjs';
+import { readBuildOutput } from './build-output.mjs';
+import { config, isBuilding } from './config.mjs';
 import { EDGE_TAGS_HEADER } from './edge.mjs';
 import { entryStoreFor } from './entry-store.mjs';
 import { claimStaleServe } from './stale-once.mjs';
@@ -20,7 +21,7 @@ import { now } from './clock.mjs';
  * @typedef {{ revalidate?: number | false, expire?: number }} CacheControl
  * @typedef {{ kind: string, headers?: Record<string, unknown>, tags?: string[], revalidate?: number | false, [k: string]: unknown }} CachedValue
  * @typedef {{ timestamp: number, value: CachedValue | null, cacheControl?: CacheControl, tags: string[] }} StoredPage
- * @typedef {{ kind?: string, tags?: string[], softTags?: string[], revalidate?: number | false, cacheControl?: CacheControl }} Context
+ * @typedef {{ kind?: string, tags?: string[], softTags?: string[], revalidate?: number | false, cacheControl?: CacheControl, isFallback?: boolean, isRoutePPREnabled?: boolean }} Context
  */
 
 const tagStore = getTagStore();
@@ -90,9 +91,12 @@ export default class PageCacheHandler {
       noteRenderStart(key);
       return null;
     };
+    // Nothing the build stored could be read by a server (isBuilding): a miss, without asking the store.
+    if (isBuilding()) return null;
     try {
       await tagStore.sync();
-      const entry = await entries.get(key, (e) => !tagStore.isExpired(tagsOf(e, ctx), e.timestamp) && !tagStore.isStale(tagsOf(e, ctx), e.timestamp), found);
+      const usable = (/** @type {StoredPage} */ e) => !tagStore.isExpired(tagsOf(e, ctx), e.timestamp) && !tagStore.isStale(tagsOf(e, ctx), e.timestamp);
+      const entry = (await entries.get(key, usable, found)) ?? (await fromBuildOutput(key, ctx, found));
       if (!entry) return miss();
       const tags = tagsOf(entry, ctx);
       if (tagStore.isExpired(tags, entry.timestamp)) return miss();
@@ -126,15 +130,14 @@ export default class PageCacheHandler {
    * @param {Context & { fetchCache?: boolean }} ctx
    */
   async set(key, data, ctx) {
+    if (isBuilding()) return;
     try {
-      const expire = ctx.cacheControl?.expire;
-      const ttl = typeof expire === 'number' && expire > 0 ? expire : config.defaultTtlSeconds;
       const tags = storedTags(data, ctx);
       // Next awaits this set() before it answers a miss, with this same value: the tags added here reach that
       // response too, not only later hits.
       fills.filled(key);
       const timestamp = takeRenderStart(key);
-      const layer = await entries.set(key, { timestamp, value: withEdgeTags(data, tags, ctx), cacheControl: ctx.cacheControl, tags }, ttl);
+      const layer = await entries.set(key, { timestamp, value: withEdgeTags(data, tags, ctx), cacheControl: ctx.cacheControl, tags }, ttlSeconds(ctx.cacheControl));
       metrics.cacheSets.inc(labels(layer));
     } catch (error) {
       console.error('[cache] page set failed:', error);
@@ -150,6 +153,33 @@ export default class PageCacheHandler {
   }
 
   resetRequestCache() {}
+}
+
+/**
+ * The build's own rendering of a prerendered page or route (build-output.mjs), stored like a render's result so the
+ * next read finds it in the store; unless an invalidation since the build has expired it, when the render that
+ * follows this miss stores its replacement.
+ * @param {string} key
+ * @param {Context} ctx
+ * @param {{ layer?: import('../metrics/registry.mjs').Layer }} found
+ * @returns {Promise<StoredPage | undefined>}
+ */
+async function fromBuildOutput(key, ctx, found) {
+  const built = await readBuildOutput(key, ctx);
+  if (!built) return undefined;
+  found.layer = 'file';
+  const entry = { ...built, tags: storedTags(built.value, ctx) };
+  if (!tagStore.isExpired(entry.tags, entry.timestamp)) await entries.set(key, entry, ttlSeconds(entry.cacheControl));
+  return entry;
+}
+
+/**
+ * How long an entry may be kept at all: its expire time, or the default for one that never expires.
+ * @param {CacheControl | undefined} cacheControl
+ */
+function ttlSeconds(cacheControl) {
+  const expire = cacheControl?.expire;
+  return typeof expire === 'number' && expire > 0 ? expire : config.defaultTtlSeconds;
 }
 
 /**

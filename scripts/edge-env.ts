@@ -27,11 +27,10 @@ export function findVarnishd(): string | null {
 }
 
 /**
- * TRUST_PROXY for an app whose only proxy is this edge, next to it: one hop. varnishd appends the address of its
- * client to X-Forwarded-For (after whatever the client sent) before it passes the request on, so the app must trust
- * exactly that one hop and read the last entry: the client as the edge saw it. Without it, every client is the edge,
- * 127.0.0.1, and one guesser's failed sign-ins hold back everyone. (`loopback` would trust a client on this machine
- * as a proxy too, and take the address it wrote into the header.) An operator's own TRUST_PROXY wins.
+ * TRUST_PROXY for an app whose only proxy is this edge, next to it: one hop. The edge sets X-Forwarded-For to the
+ * address of its own client (whatever the client sent is dropped), so the app must trust exactly that one hop.
+ * Without it, every client is the edge, 127.0.0.1, and one guesser's failed sign-ins hold back everyone. An operator's
+ * own TRUST_PROXY wins.
  */
 export const EDGE_TRUST_PROXY = '1';
 

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { newSecret, parseSecrets } from '@/lib/webhooks/secrets';
 import { deploymentEnv } from './cluster-env';
-import { VARNISH_MISSING, findVarnishd, newPurgeSecret, startEdge } from './edge-env';
+import { VARNISH_MISSING, appEnvBehindEdge, findVarnishd, newPurgeSecret, startEdge } from './edge-env';
 import { appSecrets } from './local-secret';
 import {
   canConnect,
@@ -188,7 +188,8 @@ async function databaseSuite(make: () => Promise<TestDatabase>, key: string) {
           NODE,
           ['node_modules/next/dist/bin/next', 'start', '-H', '127.0.0.1', '-p', String(port)],
           appEnv,
-          `http://127.0.0.1:${port}/feed.xml`,
+          // Not a URL e2e/after-build.spec.ts checks: its first request must be the spec's own.
+          `http://127.0.0.1:${port}/robots.txt`,
           'next start',
         );
         let passed: boolean;
@@ -245,7 +246,7 @@ async function edgePhase(appEnv: NodeJS.ProcessEnv, port: number, inventoryUrl: 
   if (!findVarnishd()) throw new Error(`${VARNISH_MISSING}\nOr leave the edge tests out: npm test -- --skip-edge`);
   const edgePort = await freePort();
   const purgeSecret = newPurgeSecret();
-  const env = { ...appEnv, EDGE_PURGE_URL: `http://127.0.0.1:${edgePort}/`, EDGE_PURGE_SECRET: purgeSecret, SITE_URL: `http://127.0.0.1:${edgePort}` };
+  const env = { ...appEnv, ...appEnvBehindEdge({ edgePort, purgeSecret, siteUrl: `http://127.0.0.1:${edgePort}`, env: {} }) };
   const app = await startServer(NODE, ['node_modules/next/dist/bin/next', 'start', '-H', '127.0.0.1', '-p', String(port)], env, `http://127.0.0.1:${port}/feed.xml`, 'next start (behind the edge)');
   try {
     const edge = await startEdge({

@@ -8,6 +8,7 @@ import { tags } from '../../lib/cache/tags';
 import { freePort } from '../../db/embedded';
 import { NEXT_BIN, startCluster, startProcess, waitForHttp, type Cluster } from '../../scripts/cluster-env';
 import { RedisServer } from '../../tests/support/redis-server';
+import { firstAnswer, prerenderedUrls } from '../support/build';
 import { db } from '../support/db';
 import { expectFreshAtOnce, expectFreshSoon, expectStaleThenFresh } from '../support/freshness';
 import { scrape, valueOf } from '../support/metrics';
@@ -35,6 +36,8 @@ test.beforeAll(async () => {
   cluster = await startCluster({
     env: { ...process.env, REDIS_URL: redis.url, CACHE_MAX_ENTRIES: String(MAX_ENTRIES), CACHE_MEMORY_MB: String(MEMORY_MB) },
     distDir,
+    // Not a URL the first test checks: its first request on each instance must be the test's own.
+    readyPath: '/robots.txt',
     log: (line) => {
       if (/\[cache\]|error|Error/.test(line)) console.log(line);
     },
@@ -84,6 +87,21 @@ async function post(offset: number) {
     order by published_at desc, id desc offset ${offset} limit 1`;
   return row as { id: number; slug: string; title: string };
 }
+
+// First: no request has reached these URLs yet. A reads its own copy of the build's output; B finds the entry A
+// stored in Redis, or reads its own copy.
+test('each instance serves the pages the build prerendered as cache hits from its first request', async () => {
+  for (const url of prerenderedUrls(distDir)) {
+    for (const name of ['a', 'b'] as const) {
+      const instanceDir = cluster.instances[name].distDir;
+      const expected = [firstAnswer(instanceDir, url)];
+      const response = await (name === 'a' ? a : b).get(url);
+      expected.push(firstAnswer(instanceDir, url));
+      expect(response.status(), `${url} on ${name}`).toBe(200);
+      expect(response.headers()['x-nextjs-cache'], `${url} on ${name}'s first request`).toMatch(new RegExp(`^(${expected.join('|')})$`));
+    }
+  }
+});
 
 test('a prerendered post: expire on A, and B serves the new title on its first request', async () => {
   const p = await post(0); // the newest posts are prerendered by next build

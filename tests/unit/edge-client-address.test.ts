@@ -59,7 +59,7 @@ describe.skipIf(!varnishd)('the client address behind the edge', () => {
     expect(await seenAs('127.0.0.8')).toBe('127.0.0.8');
   });
 
-  it('is not what a client writes into X-Forwarded-For (the edge appends the real one; one hop is trusted)', async () => {
+  it('is not what a client writes into X-Forwarded-For (the edge replaces it with the real one; one hop is trusted)', async () => {
     expect(await seenAs('127.0.0.9', { 'x-forwarded-for': '203.0.113.9' })).toBe('127.0.0.9');
     expect(await seenAs('127.0.0.9', { 'x-forwarded-for': '203.0.113.9, 198.51.100.1' })).toBe('127.0.0.9');
   });
