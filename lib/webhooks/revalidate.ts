@@ -1,5 +1,5 @@
 // POST /api/revalidate: a signed request from a CMS, the inventory service or an operator to invalidate tags.
-// Contract (README, "Webhook contract"): Standard Webhooks signature headers; JSON body
+// Contract (docs/webhooks.md): Standard Webhooks signature headers; JSON body
 // { "tags"?: string[], "paths"?: string[], "mode"?: "max" | "expire" | "<cacheLife profile>" } with at least one tag or
 // path. Every refusal is a 4xx with a JSON error and changes nothing.
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
