@@ -4,7 +4,7 @@
 // The session and permission are checked here, on the server, even though the UI only offers what is allowed:
 // a Server Action is a public endpoint that anyone can call directly.
 import { redirect } from 'next/navigation';
-import { getDb } from '@/db/client';
+import { getDb, isDatabaseUnavailable } from '@/db/client';
 import * as studio from '@/db/queries/studio';
 import { invalidateForAction } from '@/lib/cache/invalidate';
 import { authorChangeTags, postChangeTags, type PostSnapshot } from '@/lib/cache/invalidation-map';
@@ -67,8 +67,21 @@ function describeChanges(current: studio.EditablePost, mine: PostFormValues) {
 }
 
 /** Create (no `id`) or update a post. `intent` is publish, unpublish, or save (keep the current status). */
+/**
+ * The database did not answer in time (a busy pool, a lock, a restart): the author gets the form back with their
+ * text, never an error page. The write may or may not have happened; saving again is safe either way (a save that
+ * did go through makes the next one a conflict, which shows what changed and keeps the text).
+ */
+function whenDatabaseAway<F>(fields: F) {
+  return (error: unknown): { status: 'error'; message: string; fields: F } => {
+    if (!isDatabaseUnavailable(error)) throw error;
+    return { status: 'error', message: DATABASE_AWAY, fields };
+  };
+}
+const DATABASE_AWAY = 'The database did not answer in time, so this may not have been saved. Your text is kept here: save again in a moment.';
+
 export async function savePost(previous: PostFormState, formData: FormData): Promise<PostFormState> {
-  const result = await writePost(previous, formData);
+  const result = await writePost(previous, formData).catch(whenDatabaseAway(formFields(formData)));
   // Without JavaScript, the page rendered after this action shows the result (lib/form-result.ts).
   await keepFormResult(postFormKey(formData.get('id')), result);
   return result;
@@ -200,13 +213,15 @@ export interface ProfileState {
 
 /** An author changes their own display name and bio (editors change theirs the same way). */
 export async function saveProfile(previous: ProfileState, formData: FormData): Promise<ProfileState> {
-  const result = await writeProfile(previous, formData);
+  const result = await writeProfile(previous, formData).catch(whenDatabaseAway(profileFields(formData)));
   await keepFormResult(PROFILE_FORM, result);
   return result;
 }
 
+const profileFields = (formData: FormData) => ({ name: String(formData.get('name') ?? ''), bio: String(formData.get('bio') ?? '') });
+
 async function writeProfile(_: ProfileState, formData: FormData): Promise<ProfileState> {
-  const fields = { name: String(formData.get('name') ?? ''), bio: String(formData.get('bio') ?? '') };
+  const fields = profileFields(formData);
   const user = await getCurrentUser();
   if (!user) return { status: 'error', message: SIGNED_OUT, fields };
   if (user.authorId === null) return { status: 'error', message: 'Your account has no author profile.', fields };
