@@ -8,6 +8,7 @@
 // - a tag stale (revalidateTag 'max') → the entry, reported as older than its revalidate time, so Next serves it
 //   once (x-nextjs-cache: STALE) and renders a fresh one in the background. Once: the first read anywhere claims
 //   that stale serve (stale-once.mjs); a later read, on any instance, is a miss and waits for the fresh render.
+import { deserialize, serialize } from 'node:v8';
 import { fillTimer, getMetrics, reportMemoryLayer } from '../metrics/registry.mjs';
 import { readBuildOutput } from './build-output.mjs';
 import { config, isBuilding } from './config.mjs';
@@ -20,7 +21,8 @@ import { now } from './clock.mjs';
 /**
  * @typedef {{ revalidate?: number | false, expire?: number }} CacheControl
  * @typedef {{ kind: string, headers?: Record<string, unknown>, tags?: string[], revalidate?: number | false, [k: string]: unknown }} CachedValue
- * @typedef {{ timestamp: number, value: CachedValue | null, cacheControl?: CacheControl, tags: string[] }} StoredPage
+ * @typedef {{ timestamp: number, value: Buffer, revalidate?: number | false, cacheControl?: CacheControl, tags: string[] }} StoredPage
+ *   value: the CachedValue, serialised (see stored()); revalidate: a fetch entry's own revalidate time
  * @typedef {{ kind?: string, tags?: string[], softTags?: string[], revalidate?: number | false, cacheControl?: CacheControl, isFallback?: boolean, isRoutePPREnabled?: boolean }} Context
  */
 
@@ -97,7 +99,8 @@ export default class PageCacheHandler {
       await tagStore.sync();
       const usable = (/** @type {StoredPage} */ e) => !tagStore.isExpired(tagsOf(e, ctx), e.timestamp) && !tagStore.isStale(tagsOf(e, ctx), e.timestamp);
       const entry = (await entries.get(key, usable, found)) ?? (await fromBuildOutput(key, ctx, found));
-      if (!entry) return miss();
+      // Not a Buffer: stored by an earlier version of this handler, which kept the value as an object.
+      if (!entry || !Buffer.isBuffer(entry.value)) return miss();
       const tags = tagsOf(entry, ctx);
       if (tagStore.isExpired(tags, entry.timestamp)) return miss();
       let lastModified = entry.timestamp;
@@ -117,7 +120,7 @@ export default class PageCacheHandler {
         // Past its revalidate time Next serves it and renders a new one in the background.
         if (dueByTime(entry, ctx)) noteRenderStart(key);
       }
-      return { lastModified, value: withEdgeTags(entry.value, tags, ctx), cacheControl: entry.cacheControl };
+      return { lastModified, value: withEdgeTags(deserialize(entry.value), tags, ctx), cacheControl: entry.cacheControl };
     } catch (error) {
       console.error('[cache] page get failed:', error);
       return miss();
@@ -137,7 +140,7 @@ export default class PageCacheHandler {
       // response too, not only later hits.
       fills.filled(key);
       const timestamp = takeRenderStart(key);
-      const layer = await entries.set(key, { timestamp, value: withEdgeTags(data, tags, ctx), cacheControl: ctx.cacheControl, tags }, ttlSeconds(ctx.cacheControl));
+      const layer = await entries.set(key, stored(timestamp, withEdgeTags(data, tags, ctx), ctx.cacheControl, tags), ttlSeconds(ctx.cacheControl));
       metrics.cacheSets.inc(labels(layer));
     } catch (error) {
       console.error('[cache] page set failed:', error);
@@ -168,9 +171,25 @@ async function fromBuildOutput(key, ctx, found) {
   const built = await readBuildOutput(key, ctx);
   if (!built) return undefined;
   found.layer = 'file';
-  const entry = { ...built, tags: storedTags(built.value, ctx) };
+  const entry = stored(built.timestamp, built.value, built.cacheControl, storedTags(built.value, ctx));
   if (!tagStore.isExpired(entry.tags, entry.timestamp)) await entries.set(key, entry, ttlSeconds(entry.cacheControl));
   return entry;
+}
+
+/**
+ * An entry as the store keeps it, with its value serialised: the in-memory LRU bounds entries by their serialised
+ * size, and a page's live objects (its HTML as a string on the JS heap, Buffers that may share larger allocations)
+ * are bigger than that and make the heap grow by more again, so CACHE_MEMORY_MB held far more than it said. Kept as
+ * one Buffer, an entry takes what the LRU counts; each read deserialises a copy for Next (its strings are
+ * short-lived).
+ * @param {number} timestamp
+ * @param {CachedValue | null} value
+ * @param {CacheControl | undefined} cacheControl
+ * @param {string[]} tags
+ * @returns {StoredPage}
+ */
+function stored(timestamp, value, cacheControl, tags) {
+  return { timestamp, value: serialize(value), revalidate: value?.revalidate, cacheControl, tags };
 }
 
 /**
@@ -206,7 +225,7 @@ function withEdgeTags(value, tags, ctx) {
  * @returns {number | null}
  */
 function revalidateSeconds(entry, ctx) {
-  const revalidate = ctx.kind === 'FETCH' ? ctx.revalidate || entry.value?.revalidate : entry.cacheControl?.revalidate;
+  const revalidate = ctx.kind === 'FETCH' ? ctx.revalidate || entry.revalidate : entry.cacheControl?.revalidate;
   return typeof revalidate === 'number' && revalidate > 0 ? revalidate : null;
 }
 

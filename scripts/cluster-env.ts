@@ -12,6 +12,7 @@ import tls from 'node:tls';
 import { freePort } from '@/db/embedded';
 import { serverActionsKey } from './local-secret';
 import { spawnTied } from './process/supervise';
+import { withServerHeapBound } from './server-heap';
 
 export const NEXT_BIN = 'node_modules/next/dist/bin/next';
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -365,7 +366,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     const copy = `${distDir.replace(/\/+$/, '')}-instance-${name}`;
     copyBuild(distDir, copy);
     const instanceEnv: NodeJS.ProcessEnv = {
-      ...env,
+      ...withServerHeapBound(env),
       NEXT_DIST_DIR: copy,
       NEXT_TELEMETRY_DISABLED: '1',
       // The instances are reached through a proxy on this machine: trust its X-Forwarded-* headers, and no one else's.

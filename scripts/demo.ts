@@ -18,6 +18,7 @@ import { appSecrets, serverActionsKey } from './local-secret';
 import { buildInputs, clearStamp, completeBuildId, countMigrations, databaseStamp, rebuildReasons, writeStamp } from './process/build-stamp';
 import { claimDemo, secondDemoMessage } from './process/demo-lock';
 import { Shutdown, spawnTied } from './process/supervise';
+import { withServerHeapBound } from './server-heap';
 
 const NEXT = 'node_modules/next/dist/bin/next';
 const port = process.env.PORT ?? '3000';
@@ -181,7 +182,7 @@ try {
 
   if (!options.edge) console.log(`▸ Serving on ${appUrl}  (Ctrl-C stops the app, the inventory service and the database)`);
   else console.log(`▸ Starting the app on http://127.0.0.1:${appPort}`);
-  const app = shutdown.add('the app', spawnTied('next start', process.execPath, [NEXT, 'start', '-H', appHost, '-p', appPort], { env }));
+  const app = shutdown.add('the app', spawnTied('next start', process.execPath, [NEXT, 'start', '-H', appHost, '-p', appPort], { env: withServerHeapBound(env) }));
   if (options.edge) {
     await waitForHttp(`http://127.0.0.1:${appPort}/feed.xml`, { name: 'next start', exited: app.exited }, 120_000);
     await unlessStopping();

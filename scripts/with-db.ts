@@ -7,6 +7,7 @@
 import { appSecrets } from './local-secret';
 import { runningDemo } from './process/demo-lock';
 import { Shutdown, spawnTied } from './process/supervise';
+import { withServerHeapBound } from './server-heap';
 
 const [command, ...args] = process.argv.slice(2);
 if (!command) {
@@ -44,7 +45,8 @@ if (!env.DATABASE_URL) {
 }
 
 if (!shutdown.started) {
-  const child = shutdown.add(command, spawnTied(command, command, args, { env }));
+  const serving = command === 'next' && args[0] === 'start';
+  const child = shutdown.add(command, spawnTied(command, command, args, { env: serving ? withServerHeapBound(env) : env }));
   exitCode = await child.exited;
   await shutdown.run();
   process.exit(exitCode);
