@@ -109,3 +109,14 @@ test('too many requests from one client get 429 with Retry-After', async ({ requ
   expect(Number(limited!.headers()['retry-after'])).toBeGreaterThan(0);
   expect((await limited!.json()).error).toBe('too many requests');
 });
+
+test('ten concurrent copies of one delivery: one is applied, the others are duplicates or asked to retry', async ({ request }) => {
+  const post = await publishedPost(6);
+  const id = `msg_${randomUUID()}`;
+  const body = { tags: [tags.post(post.id)], mode: 'expire' };
+  const answers = await Promise.all(Array.from({ length: 10 }, () => sendWebhook(request, body, { id })));
+  const results = await Promise.all(answers.map(async (a) => ({ status: a.status(), body: await a.json() })));
+  expect(results.filter((r) => r.status === 200 && r.body.duplicate === false)).toHaveLength(1);
+  for (const r of results) if (!(r.status === 200 && r.body.duplicate === false)) expect([200, 409, 503]).toContain(r.status);
+  expect(await db()`select outcome from revalidations where delivery_id = ${id}`).toEqual([{ outcome: 'applied' }]);
+});

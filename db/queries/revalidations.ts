@@ -11,29 +11,44 @@ export async function recordRevalidation(db: Executor, entry: NewRevalidation): 
   return row;
 }
 
+/** How long a claimed delivery counts as being acted on: a copy arriving meanwhile is told to retry later. */
+const IN_FLIGHT_SECONDS = 30;
+
 /**
- * Claims a webhook delivery: a new delivery id gets a pending row. A delivery id seen before is a duplicate only if
- * its invalidation was applied; a pending or failed one is handed back to be acted on again (the sender retried
- * because we did not confirm it, and acting twice is harmless where not acting is a lost invalidation).
+ * Claims a webhook delivery: a new delivery id gets a pending row. A delivery id seen before is a duplicate if its
+ * invalidation was applied. A failed one, or one still pending after IN_FLIGHT_SECONDS (its process is gone, or
+ * Redis was away), is handed back to be acted on again: the sender retried because we did not confirm it, and acting
+ * twice is harmless where not acting is a lost invalidation. A copy that arrives while another is being acted on
+ * is 'in-flight': acting on both would apply it twice.
  */
 export async function claimDelivery(
   db: Database,
   entry: NewRevalidation & { deliveryId: string },
-): Promise<{ duplicate: true } | { duplicate: false; id: number }> {
+): Promise<{ duplicate: true } | { duplicate: false; inFlight: true } | { duplicate: false; inFlight: false; id: number }> {
   const [created] = await db
     .insert(revalidations)
     .values({ ...entry, outcome: 'pending' })
     .onConflictDoNothing({ target: revalidations.deliveryId })
     .returning({ id: revalidations.id });
-  if (created) return { duplicate: false, id: created.id };
-  const [existing] = await db
-    .select({ id: revalidations.id, outcome: revalidations.outcome })
-    .from(revalidations)
-    .where(eq(revalidations.deliveryId, entry.deliveryId));
+  if (created) return { duplicate: false, inFlight: false, id: created.id };
+  // One statement decides, so of concurrent copies exactly one re-claims (the row lock orders them).
+  const [reclaimed] = await db
+    .update(revalidations)
+    .set({ outcome: 'pending', at: sql`now()` })
+    .where(
+      and(
+        eq(revalidations.deliveryId, entry.deliveryId),
+        or(
+          eq(revalidations.outcome, 'failed'),
+          and(eq(revalidations.outcome, 'pending'), lt(revalidations.at, sql`now() - make_interval(secs => ${IN_FLIGHT_SECONDS})`)),
+        ),
+      ),
+    )
+    .returning({ id: revalidations.id });
+  if (reclaimed) return { duplicate: false, inFlight: false, id: reclaimed.id };
+  const [existing] = await db.select({ outcome: revalidations.outcome }).from(revalidations).where(eq(revalidations.deliveryId, entry.deliveryId));
   if (!existing) throw new Error(`delivery ${entry.deliveryId} vanished while being claimed`);
-  if (existing.outcome === 'applied') return { duplicate: true };
-  await setOutcome(db, existing.id, 'pending');
-  return { duplicate: false, id: existing.id };
+  return existing.outcome === 'applied' ? { duplicate: true } : { duplicate: false, inFlight: true };
 }
 
 export async function setOutcome(db: Executor, id: number, outcome: RevalidationOutcome): Promise<void> {

@@ -73,7 +73,7 @@ export async function invalidatePaths(paths: readonly string[], opId?: string): 
 /** The prefix of the seed's delivery ids: its invalidations are counted apart in the metrics. */
 export const SEED_DELIVERY_PREFIX = 'seed_';
 
-export type WebhookOutcome = { duplicate: true } | { duplicate: false; status: InvalidationStatus };
+export type WebhookOutcome = { duplicate: true } | { duplicate: false; inFlight: true } | { duplicate: false; inFlight: false; status: InvalidationStatus };
 
 /**
  * A webhook delivery: claimed in the revalidation log (pending), invalidated, then marked applied. A delivery id
@@ -90,10 +90,11 @@ export async function invalidateAndRecord(entry: NewRevalidation & { deliveryId:
     await refreshLog();
     return { duplicate: true };
   }
+  if (claim.inFlight) return claim;
   // `npm run db:seed` signs its deliveries like any sender; its ids say it was the seed (scripts/seed.ts).
   const source = entry.deliveryId.startsWith(SEED_DELIVERY_PREFIX) ? 'seed' : 'webhook';
   const status = await applyAndLog(claim.id, { tags: entry.tags, paths: entry.paths ?? [] }, entry.mode, source);
-  return { duplicate: false, status };
+  return { duplicate: false, inFlight: false, status };
 }
 
 /**

@@ -168,6 +168,8 @@ async function handleDelivery(request: Request): Promise<Response> {
   const outcome = await invalidateAndRecord({ tags, paths, mode, source: 'webhook', actor: deliveryId, deliveryId });
   // A delivery whose invalidation was applied before is acknowledged, so the sender stops retrying, but not acted on twice.
   if (outcome.duplicate) return json(200, { id: deliveryId, duplicate: true, revalidated: [], paths: [], mode, status: 'applied' });
+  // Another copy of this delivery is being acted on right now: acting on this one too would apply it twice.
+  if (outcome.inFlight) return refuse(409, 'this delivery is being applied; retry later', {}, { 'retry-after': '1' });
   // 'pending': this instance has it and keeps retrying until every instance does (Redis away). 202 says so; a retry
   // of the same delivery is acted on again rather than called a duplicate, until it has been applied.
   const answer = { id: deliveryId, duplicate: false, revalidated: tags, paths, mode, status: outcome.status };

@@ -167,15 +167,21 @@ describe('revalidation log', () => {
   const delivery = (deliveryId: string) =>
     ({ tags: [tags.posts, tags.post(1)], mode: 'max' as const, source: 'webhook' as const, actor: deliveryId, deliveryId });
 
-  it('claims a delivery once it is applied, and hands back one left pending or failed', async () => {
+  it('claims a delivery once it is applied, hands back one failed or left pending, and refuses a copy in flight', async () => {
     const entry = delivery(`msg_${Date.now()}`);
     const first = await claimDelivery(db, entry);
-    expect(first.duplicate).toBe(false);
-    if (first.duplicate) return;
-    // Not applied yet (still pending, then failed): a retry is acted on again, on the same row.
-    expect(await claimDelivery(db, entry)).toEqual({ duplicate: false, id: first.id });
+    if (first.duplicate || first.inFlight) throw new Error('a new delivery is claimed');
+    // Being acted on (pending, just claimed): a copy arriving now must not be acted on too.
+    expect(await claimDelivery(db, entry)).toEqual({ duplicate: false, inFlight: true });
+    // Failed, or pending for longer than an attempt takes (its process is gone): acted on again, on the same row.
     await setOutcome(db, first.id, 'failed');
-    expect(await claimDelivery(db, entry)).toEqual({ duplicate: false, id: first.id });
+    expect(await claimDelivery(db, entry)).toEqual({ duplicate: false, inFlight: false, id: first.id });
+    await db.update(revalidations).set({ at: query`now() - interval '1 minute'` }).where(eq(revalidations.id, first.id));
+    expect(await claimDelivery(db, entry)).toEqual({ duplicate: false, inFlight: false, id: first.id });
+    // Ten copies at once of one that failed: exactly one is acted on.
+    await setOutcome(db, first.id, 'failed');
+    const copies = await Promise.all(Array.from({ length: 10 }, () => claimDelivery(db, entry)));
+    expect(copies.filter((c) => !c.duplicate && !c.inFlight)).toHaveLength(1);
     await setOutcome(db, first.id, 'applied');
     expect(await claimDelivery(db, entry)).toEqual({ duplicate: true });
     const recent = await listRecentRevalidations(db, 5);
