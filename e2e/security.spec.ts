@@ -7,7 +7,7 @@ import { DEMO_PASSWORD } from '../db/seed-data';
 import { tags } from '../lib/cache/tags';
 import { signDelivery } from '../lib/webhooks/secrets';
 import { db } from './support/db';
-import { secret } from './support/webhook';
+import { secret, sendWebhook } from './support/webhook';
 
 const PRIYA = 'priya@example.com'; // no other test signs in as Priya
 const MARKER = 'captured-password-marker';
@@ -155,4 +155,37 @@ test('an oversized X-Forwarded-For on the webhook is a clean 401, not a 500', as
   const response = await fromAddress('127.0.0.9', '/api/revalidate', { 'content-type': 'application/json', 'x-forwarded-for': huge }, '{}');
   expect(response.status).toBe(401);
   expect(JSON.parse(response.body).error).toMatch(/signature/);
+});
+
+/** A GET by hand, so the Host header is the one given (HTTP clients set their own). */
+function getWith(path: string, headers: Record<string, string>) {
+  const base = new URL(process.env.BASE_URL!);
+  return new Promise<string>((resolve, reject) => {
+    const request = http.request({ host: base.hostname, port: base.port, path, headers, agent: false }, (response) => {
+      let body = '';
+      response.on('data', (chunk) => (body += chunk));
+      response.on('end', () => resolve(body));
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+test('forged Host and forwarding headers leave canonical and og:url links alone, in the render they caused too', async ({ request }) => {
+  const [post] = await db()`select id, slug from posts where status = 'published' order by id desc limit 1`;
+  const links = (html: string) => [...html.matchAll(/<(?:link rel="canonical" href|meta property="og:url" content)="([^"]+)"/g)].map((m) => m[1]);
+  const site = new URL((await request.get(`/posts/${post.slug}`).then((r) => r.text())).match(/<link rel="canonical" href="([^"]+)"/)![1]).origin;
+  // Expired, so the forged request is the one whose render gets cached.
+  expect((await sendWebhook(request, { tags: [tags.post(post.id)], mode: 'expire' })).status()).toBe(200);
+  const forged = await getWith(`/posts/${post.slug}`, {
+    host: 'evil.example',
+    'x-forwarded-host': 'evil.example',
+    'x-forwarded-proto': 'https',
+    forwarded: 'host=evil.example;proto=https',
+  });
+  for (const html of [forged, await (await request.get(`/posts/${post.slug}`)).text()]) {
+    const found = links(html);
+    expect(found.length).toBe(2);
+    for (const link of found) expect(new URL(link).origin).toBe(site);
+  }
 });

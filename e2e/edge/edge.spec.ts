@@ -1,5 +1,6 @@
 // The edge cache (Varnish, deploy/varnish/) in front of one instance: `npm test` runs these with BASE_URL pointing
 // at the edge and APP_URL at the instance behind it (scripts/test.ts, edge phase).
+import http from 'node:http';
 import net from 'node:net';
 import { expect, test, type APIRequestContext, type APIResponse } from '@playwright/test';
 import { tags } from '../../lib/cache/tags';
@@ -220,6 +221,26 @@ test('POSTs are never cached, and a POST never answers a later GET', async ({ re
   await cachedAtEdge(request, '/');
   const after = await request.get('/');
   expect(after.headers()['content-type']).toContain('text/html');
+});
+
+test('the purge secret works from the app\'s own address only, and BAN is no way around it', async ({ request }) => {
+  const post = await publishedPost(2);
+  await cachedAtEdge(request, `/posts/${post.slug}`);
+  const edge = new URL(process.env.BASE_URL!);
+  const send = (method: string, localAddress: string) =>
+    new Promise<number>((resolve, reject) => {
+      const headers = { 'x-edge-purge-secret': process.env.EDGE_PURGE_SECRET!, 'x-edge-purge': 'hard', 'x-edge-tags': tags.post(post.id) };
+      const sent = http.request({ host: edge.hostname, port: edge.port, path: '/', method, headers, localAddress, agent: false }, (response) => {
+        response.resume();
+        resolve(response.statusCode!);
+      });
+      sent.on('error', reject);
+      sent.end();
+    });
+  expect(await send('PURGE', '127.0.0.2')).toBe(403);
+  expect(await send('BAN', '127.0.0.2')).not.toBe(200);
+  expect(await send('BAN', '127.0.0.1')).not.toBe(200);
+  expect(edgeState(await request.get(`/posts/${post.slug}`))).toBe('HIT');
 });
 
 test('only the app may purge: a PURGE without the secret is refused and purges nothing', async ({ request }) => {
