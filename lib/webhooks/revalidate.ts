@@ -8,6 +8,7 @@ import { invalidateAndRecord } from '@/lib/cache/invalidate';
 import { isAppPath, PATH_SHAPES } from '@/lib/cache/paths';
 import { PROFILE_NAMES } from '@/lib/cache/profiles';
 import { isKnownTag, MAX_TAG_LENGTH } from '@/lib/cache/tags';
+import { readBody } from '@/lib/request-body';
 import { getDb, isDatabaseUnavailable } from '@/db/client';
 import { clientAddress, clientLimitKey } from '@/lib/client-address';
 import { consumeLimits, createRateLimiter, type LimitResult } from '@/lib/rate-limit';
@@ -54,32 +55,6 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 const refuse = (status: number, error: string, extra: Record<string, unknown> = {}, headers?: Record<string, string>) =>
   json(status, { error, ...extra }, headers);
 
-/** The client closed its connection before its body arrived in full: nobody is left to answer. */
-const CUT_OFF = Symbol('cut off');
-
-/**
- * Reads at most `limit` bytes; null if the body is larger, CUT_OFF if the client hung up first. Any failure of the
- * body stream is the client's connection (Node's "aborted", ECONNRESET, EPIPE): no database is involved yet, and
- * those codes must not reach isDatabaseUnavailable, which would take them for a lost database connection.
- */
-async function readBody(request: Request, limit: number): Promise<string | null | typeof CUT_OFF> {
-  const declared = Number(request.headers.get('content-length') ?? 0);
-  if (declared > limit) return null;
-  if (!request.body) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
-      size += chunk.byteLength;
-      if (size > limit) return null;
-      chunks.push(chunk);
-    }
-  } catch {
-    return CUT_OFF;
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 // Answers no client will read (it hung up): left out of ntc_webhook_responses_total, which counts answers.
 const unanswered = new WeakSet<Response>();
 const clientGone = () => {
@@ -90,6 +65,24 @@ const clientGone = () => {
 
 const tooMany = (limited: Extract<LimitResult, { ok: false }>) =>
   refuse(429, 'too many requests', {}, { 'retry-after': String(limited.retryAfterSeconds) });
+
+/**
+ * Any configured secret may have signed it (rotation). The library compares in constant time and checks that the
+ * timestamp is within 5 minutes of now, which bounds replays of a captured request.
+ */
+function verifySignature(raw: string, headers: Record<string, string>, secrets: string[]): 'ok' | 'bad-signature' | 'bad-timestamp' {
+  let verification: 'bad-signature' | 'bad-timestamp' = 'bad-signature';
+  for (const secret of secrets) {
+    try {
+      new Webhook(secret).verify(raw, headers, { jsonParse: false });
+      return 'ok';
+    } catch (error) {
+      if (!(error instanceof WebhookVerificationError)) throw error;
+      if (/timestamp/i.test(error.message)) verification = 'bad-timestamp';
+    }
+  }
+  return verification;
+}
 
 async function handleDelivery(request: Request): Promise<Response> {
   const client = clientLimitKey(clientAddress(request.headers));
@@ -121,26 +114,17 @@ async function handleDelivery(request: Request): Promise<Response> {
   if (missing.length > 0) return unauthorized(401, `missing signature headers: ${missing.join(', ')}`);
   if (!/^\d{1,12}$/.test(headers['webhook-timestamp'])) return unauthorized(401, 'webhook-timestamp must be unix seconds');
 
-  const raw = await readBody(request, MAX_BODY_BYTES);
-  if (raw === null) return unauthorized(413, `body larger than ${MAX_BODY_BYTES} bytes`);
-  if (raw === CUT_OFF) {
+  // A failure of the body stream is the client hanging up: no database is involved yet, and its codes (Node's
+  // "aborted", ECONNRESET, EPIPE) must not reach isDatabaseUnavailable, which would take them for a lost connection.
+  const body = await readBody(request, MAX_BODY_BYTES);
+  if (!body.ok && body.reason === 'too-large') return unauthorized(413, `body larger than ${MAX_BODY_BYTES} bytes`);
+  if (!body.ok) {
     unverified(client); // costs the client's unverified budget like any refusal before verification
     return clientGone();
   }
+  const raw = body.bytes.toString('utf8');
 
-  // Any configured secret may have signed it (rotation). The library compares in constant time and checks
-  // that the timestamp is within 5 minutes of now, which bounds replays of a captured request.
-  let verification: 'ok' | 'bad-signature' | 'bad-timestamp' = 'bad-signature';
-  for (const secret of secrets) {
-    try {
-      new Webhook(secret).verify(raw, headers, { jsonParse: false });
-      verification = 'ok';
-      break;
-    } catch (error) {
-      if (!(error instanceof WebhookVerificationError)) throw error;
-      if (/timestamp/i.test(error.message)) verification = 'bad-timestamp';
-    }
-  }
+  const verification = verifySignature(raw, headers, secrets);
   if (verification === 'bad-timestamp') return unauthorized(401, 'webhook-timestamp is outside the 5 minute tolerance');
   if (verification !== 'ok') return unauthorized(401, 'invalid signature');
 
