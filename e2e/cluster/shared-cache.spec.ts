@@ -371,8 +371,12 @@ async function extraInstance(name: string, env: Record<string, string>) {
   return {
     distDir: copy,
     context: await playwrightRequest.newContext({ baseURL: `http://127.0.0.1:${port}` }),
-    restart: async () => {
-      await proc?.stop();
+    /** Stops it (`kill`: with SIGKILL, as a crash would) and starts it again on the same copy and port. */
+    restart: async ({ kill = false } = {}) => {
+      if (kill && proc) {
+        process.kill(proc.pid, 'SIGKILL');
+        await proc.exited;
+      } else await proc?.stop();
       await start();
     },
     remove: async () => {
@@ -405,6 +409,23 @@ test('without Redis, one instance restarted after an invalidation never serves t
     const files = readdirSync(path.join(local.distDir, 'cache', 'tagged', 'pages')).filter((f) => !f.endsWith('.tmp'));
     expect(files.length, 'page entries on disk').toBeGreaterThan(MAX_ENTRIES / 2);
     expect(files.length, 'page entries on disk').toBeLessThanOrEqual(MAX_ENTRIES);
+  } finally {
+    await local.remove();
+  }
+});
+
+test("without Redis, killed right after a 'max' webhook: the restarted instance serves the old page once, then the new", async () => {
+  const local = await extraInstance('killed', { REDIS_URL: '' });
+  try {
+    const p = await post(7);
+    const url = `/posts/${p.slug}`;
+    await warm(local.context, url);
+    const renamed = `Killed after max ${unique()}`;
+    await rename(p.id, renamed);
+    expect((await sendWebhook(local.context, { tags: [tags.post(p.id)], mode: 'max' })).status()).toBe(200);
+    await local.restart({ kill: true });
+    expect(await title(local.context, url), 'the first request after the restart: the old page, once').toBe(p.title);
+    expect(await title(local.context, url), 'the next one: fresh').toBe(renamed);
   } finally {
     await local.remove();
   }
