@@ -1,6 +1,5 @@
 // `npm run demo` refuses at once when a port it needs is taken (the check `npm run cluster` makes), naming the port
-// and how to pick another: before, with INVENTORY_PORT taken it logged EADDRINUSE mid-build, then served anyway,
-// reading prices from whatever listened there.
+// and how to pick another: otherwise it would serve prices read from whatever listens on INVENTORY_PORT.
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';

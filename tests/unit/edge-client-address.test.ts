@@ -1,6 +1,6 @@
 // Behind the edge (the real VCL in a real varnishd), the app sees each client's own address, with the TRUST_PROXY the
-// launchers give it (appEnvBehindEdge): before, `npm run demo -- --edge` left it unset, every client was 127.0.0.1, and
-// 21 failed sign-ins from anyone blocked sign-in for everyone. Needs varnishd (skipped without it, as is the edge phase).
+// launchers give it (appEnvBehindEdge): otherwise every client would be 127.0.0.1, and one guesser's failed sign-ins
+// would refuse everyone's. Needs varnishd (skipped without it, as is the edge phase).
 import http from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
