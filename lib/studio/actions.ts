@@ -2,19 +2,20 @@
 // The studio's Server Actions. Every one follows the same order:
 //   verify the session → check permission → validate → mutate in a transaction → invalidate tags → return/redirect.
 // The session and permission are checked here, on the server, even though the UI only offers what is allowed:
-// a Server Action is a public endpoint that anyone can call directly.
+// a Server Action is a public endpoint that anyone can call directly. The form actions (savePost, saveProfile) get
+// their session, target and validation steps from validatedActionWithUser (./validated-action.ts).
 import { redirect } from 'next/navigation';
-import { getDb, isDatabaseUnavailable } from '@/db/client';
+import { getDb } from '@/db/client';
 import * as studio from '@/db/queries/studio';
 import { invalidateForAction } from '@/lib/cache/invalidate';
 import { authorChangeTags, postChangeTags, type PostSnapshot } from '@/lib/cache/invalidation-map';
-import { keepFormResult } from '@/lib/form-result';
 import { renderMarkdown } from '@/lib/markdown';
-import { changedSince, fingerprint } from './conflict';
-import { formFields, parsePostForm, parsePostTarget, parseRowAction, profileSchema, type PostFormValues } from './post-form';
+import { changedSince, differingFields, fingerprint } from './conflict';
+import { formFields, parsePostTarget, parseRowAction, postFormSchema, profileSchema, type PostFormValues } from './post-form';
 import { PROFILE_FORM, postFormKey } from './form-keys';
 import { studioErrors, studioListUrl } from './notices';
 import { auditActor, canEditPost, getCurrentUser, type StudioUser } from './session';
+import { validatedActionWithUser, type Checked } from './validated-action';
 
 export interface PostFormState {
   status: 'idle' | 'saved' | 'error' | 'conflict';
@@ -53,117 +54,84 @@ async function loadForChange(user: StudioUser, id: number): Promise<studio.Edita
   return post;
 }
 
-function describeChanges(current: studio.EditablePost, mine: PostFormValues) {
-  const changes: { field: string; theirs: string }[] = [];
-  if (current.title !== mine.title) changes.push({ field: 'Title', theirs: current.title });
-  if (current.slug !== mine.slug) changes.push({ field: 'URL slug', theirs: current.slug });
-  if (current.excerpt !== mine.excerpt) changes.push({ field: 'Excerpt', theirs: current.excerpt });
-  if (current.body !== mine.body) changes.push({ field: 'Body', theirs: current.body });
-  if (current.categoryId !== mine.categoryId) changes.push({ field: 'Category', theirs: current.categorySlug });
-  if (current.topicIds.join() !== [...mine.topicIds].sort((a, b) => a - b).join()) {
-    changes.push({ field: 'Topics', theirs: current.topicSlugs.join(', ') || '(none)' });
+/** The post a save is about (none: a new one), checked before its fields: a damaged or foreign form says so first. */
+async function saveTarget(formData: FormData, user: StudioUser) {
+  const target = parsePostTarget(formData);
+  if (!target.ok) return target;
+  const before = target.value.id === null ? null : await loadForChange(user, target.value.id);
+  if (typeof before === 'string') return { ok: false as const, message: studioErrors[before]() };
+  if (!before && user.authorId === null) {
+    return { ok: false as const, message: 'Your account has no author profile, so it cannot create posts.' };
   }
-  return changes;
+  return { ok: true as const, value: { ...target.value, before } };
 }
 
 /** Create (no `id`) or update a post. `intent` is publish, unpublish, or save (keep the current status). */
-/**
- * The database did not answer in time (a busy pool, a lock, a restart): the author gets the form back with their
- * text, never an error page. The write may or may not have happened; saving again is safe either way (a save that
- * did go through makes the next one a conflict, which shows what changed and keeps the text).
- */
-function whenDatabaseAway<F>(fields: F) {
-  return (error: unknown): { status: 'error'; message: string; fields: F } => {
-    if (!isDatabaseUnavailable(error)) throw error;
-    return { status: 'error', message: DATABASE_AWAY, fields };
-  };
-}
-const DATABASE_AWAY = 'The database did not answer in time, so this may not have been saved. Your text is kept here: save again in a moment.';
-
-export async function savePost(previous: PostFormState, formData: FormData): Promise<PostFormState> {
-  const result = await writePost(previous, formData).catch(whenDatabaseAway(formFields(formData)));
-  // Without JavaScript, the page rendered after this action shows the result (lib/form-result.ts).
-  await keepFormResult(postFormKey(formData.get('id')), result);
-  return result;
-}
-
-async function writePost(_: PostFormState, formData: FormData): Promise<PostFormState> {
-  const fields = formFields(formData);
-  const user = await getCurrentUser();
-  if (!user) return { status: 'error', message: SIGNED_OUT, fields };
-
-  const target = parsePostTarget(formData);
-  if (!target.ok) return { status: 'error', message: target.message, fields };
-  const { id, intent, version: expectedVersion } = target.value;
-  const before = id === null ? null : await loadForChange(user, id);
-  if (typeof before === 'string') return { status: 'error', message: studioErrors[before](), fields };
-  if (!before && user.authorId === null) {
-    return { status: 'error', message: 'Your account has no author profile, so it cannot create posts.', fields };
-  }
-
-  const parsed = parsePostForm(formData);
-  if (!parsed.success) {
-    const fieldErrors: PostFormState['fieldErrors'] = {};
-    for (const issue of parsed.error.issues) {
-      const key = issue.path[0] as keyof PostFormValues;
-      fieldErrors[key] ??= issue.message;
+export const savePost = validatedActionWithUser(
+  {
+    form: (formData) => postFormKey(formData.get('id')),
+    user: getCurrentUser,
+    signedOut: SIGNED_OUT,
+    fields: formFields,
+    target: saveTarget,
+    schema: postFormSchema,
+    databaseAway: true,
+  },
+  async (input, { formData, fields, user, target, markFields }): Promise<PostFormState> => {
+    const { before, intent, version: expectedVersion } = target;
+    const db = getDb();
+    const exists = await studio.categoryIdsExist(db, input.categoryId, input.topicIds);
+    if (!exists.category || !exists.topics) {
+      return markFields(exists.category ? { topicIds: 'One of the topics no longer exists.' } : { categoryId: 'Choose a category.' });
     }
-    return { status: 'error', message: 'Please correct the fields marked below.', fieldErrors, fields };
-  }
-  const input = parsed.data;
-  const db = getDb();
-  const exists = await studio.categoryIdsExist(db, input.categoryId, input.topicIds);
-  if (!exists.category || !exists.topics) {
-    return {
-      status: 'error',
-      message: 'Please correct the fields marked below.',
-      fieldErrors: exists.category ? { topicIds: 'One of the topics no longer exists.' } : { categoryId: 'Choose a category.' },
-      fields,
-    };
-  }
-  const slugClash = { status: 'error' as const, message: 'Please correct the fields marked below.', fieldErrors: { slug: 'Another post already uses this URL slug.' }, fields };
-  if (await studio.slugTaken(db, input.slug, before?.id)) return slugClash;
+    const slugClash = markFields({ slug: 'Another post already uses this URL slug.' });
+    if (await studio.slugTaken(db, input.slug, before?.id)) return slugClash;
 
-  const status = intent === 'publish' ? 'published' : intent === 'unpublish' ? 'draft' : undefined;
-  let postId: number;
-  let version: number | null;
-  try {
-    ({ postId, version } = await db.transaction(async (tx) => {
-      if (!before) {
-        const created = await studio.insertPost(tx, user.authorId!, input, status === 'published');
-        return { postId: created, version: 1 };
-      }
-      return { postId: before.id, version: await studio.updatePost(tx, before.id, expectedVersion!, input, status) };
-    }));
-  } catch (error) {
-    if (isUniqueViolation(error)) return slugClash; // someone took the slug between our check and our write
-    throw error;
-  }
+    const status = intent === 'publish' ? 'published' : intent === 'unpublish' ? 'draft' : undefined;
+    let postId: number;
+    let version: number | null;
+    try {
+      ({ postId, version } = await db.transaction(async (tx) => {
+        if (!before) {
+          const created = await studio.insertPost(tx, user.authorId!, input, status === 'published');
+          return { postId: created, version: 1 };
+        }
+        return { postId: before.id, version: await studio.updatePost(tx, before.id, expectedVersion!, input, status) };
+      }));
+    } catch (error) {
+      if (isUniqueViolation(error)) return slugClash; // someone took the slug between our check and our write
+      throw error;
+    }
 
-  if (version === null) {
-    // Someone saved since this form was opened. Nothing was written; show what they changed, keep what we typed,
-    // and base the next save on their version so saving again is a deliberate overwrite.
-    const current = (await studio.getEditablePost(db, before!.id))!;
-    return {
-      status: 'conflict',
-      message: `Not saved: someone else saved this post at ${current.updatedAt.toISOString().replace('T', ' ').slice(0, 19)} UTC, after you opened it. Their changes are listed below; your text is kept in the form. Save again to replace their version with yours.`,
-      // Only what they changed since the version this form was based on; without that fingerprint (a form
-      // from an older build), every field where their version differs from this form.
-      changes: changedSince(formData.get('base'), current) ?? describeChanges(current, input),
-      fields,
-      version: current.version,
-      base: fingerprint(current),
-    };
-  }
+    if (version === null) return conflictState(before!.id, formData.get('base'), input, fields);
 
-  const after = (await studio.getEditablePost(db, postId))!;
-  await invalidateForAction(postChangeTags(before ? snapshot(before) : null, snapshot(after)), {
-    actor: auditActor(user),
-    change: before ? `post ${intent === 'save' ? 'edited' : `${intent}ed`}` : 'post created',
-  });
-  if (!before) redirect(`/studio/posts/${postId}?created=1`);
-  const verb = intent === 'publish' ? 'Published' : intent === 'unpublish' ? 'Unpublished: the post is a draft again' : 'Saved';
-  return { status: 'saved', message: `${verb}.`, fields, version, base: fingerprint(after) };
+    const after = (await studio.getEditablePost(db, postId))!;
+    await invalidateForAction(postChangeTags(before ? snapshot(before) : null, snapshot(after)), {
+      actor: auditActor(user),
+      change: before ? `post ${intent === 'save' ? 'edited' : `${intent}ed`}` : 'post created',
+    });
+    if (!before) redirect(`/studio/posts/${postId}?created=1`);
+    const verb = intent === 'publish' ? 'Published' : intent === 'unpublish' ? 'Unpublished: the post is a draft again' : 'Saved';
+    return { status: 'saved', message: `${verb}.`, fields, version, base: fingerprint(after) };
+  },
+);
+
+/**
+ * Someone saved since this form was opened. Nothing was written; show what they changed, keep what we typed, and
+ * base the next save on their version so saving again is a deliberate overwrite.
+ */
+async function conflictState(id: number, base: unknown, mine: PostFormValues, fields: PostFormState['fields']): Promise<PostFormState> {
+  const current = (await studio.getEditablePost(getDb(), id))!;
+  return {
+    status: 'conflict',
+    message: `Not saved: someone else saved this post at ${current.updatedAt.toISOString().replace('T', ' ').slice(0, 19)} UTC, after you opened it. Their changes are listed below; your text is kept in the form. Save again to replace their version with yours.`,
+    // Only what they changed since the version this form was based on; without that fingerprint (a form
+    // from an older build), every field where their version differs from this form.
+    changes: changedSince(base, current) ?? differingFields(current, mine),
+    fields,
+    version: current.version,
+    base: fingerprint(current),
+  };
 }
 
 /** Publish or unpublish from the studio list (a plain form: works without JavaScript). */
@@ -211,30 +179,25 @@ export interface ProfileState {
   fields?: { name: string; bio: string };
 }
 
-/** An author changes their own display name and bio (editors change theirs the same way). */
-export async function saveProfile(previous: ProfileState, formData: FormData): Promise<ProfileState> {
-  const result = await writeProfile(previous, formData).catch(whenDatabaseAway(profileFields(formData)));
-  await keepFormResult(PROFILE_FORM, result);
-  return result;
-}
-
 const profileFields = (formData: FormData) => ({ name: String(formData.get('name') ?? ''), bio: String(formData.get('bio') ?? '') });
 
-async function writeProfile(_: ProfileState, formData: FormData): Promise<ProfileState> {
-  const fields = profileFields(formData);
-  const user = await getCurrentUser();
-  if (!user) return { status: 'error', message: SIGNED_OUT, fields };
-  if (user.authorId === null) return { status: 'error', message: 'Your account has no author profile.', fields };
-  const parsed = profileSchema.safeParse(fields);
-  if (!parsed.success) {
-    const fieldErrors: ProfileState['fieldErrors'] = {};
-    for (const issue of parsed.error.issues) fieldErrors[issue.path[0] as 'name' | 'bio'] ??= issue.message;
-    return { status: 'error', message: 'Please correct the fields marked below.', fieldErrors, fields };
-  }
-  const authorId = user.authorId;
-  const changed = await getDb().transaction((tx) => studio.updateAuthorProfile(tx, authorId, parsed.data));
-  // Saved unchanged: nothing was written, so nothing is invalidated or logged.
-  if (!changed.name && !changed.bio) return { status: 'saved', message: 'Nothing to save: your profile is unchanged.', fields: parsed.data };
-  await invalidateForAction(authorChangeTags(authorId, changed), { actor: auditActor(user), change: changed.name ? 'author renamed' : 'author bio edited' });
-  return { status: 'saved', message: 'Profile saved.', fields: parsed.data };
-}
+/** An author changes their own display name and bio (editors change theirs the same way). */
+export const saveProfile = validatedActionWithUser(
+  {
+    form: PROFILE_FORM,
+    user: getCurrentUser,
+    signedOut: SIGNED_OUT,
+    fields: profileFields,
+    target: (_, user): Checked<number> =>
+      user.authorId === null ? { ok: false, message: 'Your account has no author profile.' } : { ok: true, value: user.authorId },
+    schema: profileSchema,
+    databaseAway: true,
+  },
+  async (profile, { user, target: authorId }): Promise<ProfileState> => {
+    const changed = await getDb().transaction((tx) => studio.updateAuthorProfile(tx, authorId, profile));
+    // Saved unchanged: nothing was written, so nothing is invalidated or logged.
+    if (!changed.name && !changed.bio) return { status: 'saved', message: 'Nothing to save: your profile is unchanged.', fields: profile };
+    await invalidateForAction(authorChangeTags(authorId, changed), { actor: auditActor(user), change: changed.name ? 'author renamed' : 'author bio edited' });
+    return { status: 'saved', message: 'Profile saved.', fields: profile };
+  },
+);

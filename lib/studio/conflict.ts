@@ -16,7 +16,11 @@ export interface ConflictSubject {
   topicSlugs: string[];
 }
 
-const FIELDS: { label: string; value: (p: ConflictSubject) => string; shown: (p: ConflictSubject) => string }[] = [
+/** A post's fields as a form submits them: what `value` reads (the slugs are only shown, from the saved post). */
+export type ConflictValues = Pick<ConflictSubject, 'title' | 'slug' | 'excerpt' | 'body' | 'categoryId' | 'topicIds'>;
+
+// The one list of the fields a conflict reports, with their labels.
+const FIELDS: { label: string; value: (p: ConflictValues) => string; shown: (p: ConflictSubject) => string }[] = [
   { label: 'Title', value: (p) => p.title, shown: (p) => p.title },
   { label: 'URL slug', value: (p) => p.slug, shown: (p) => p.slug },
   { label: 'Excerpt', value: (p) => p.excerpt, shown: (p) => p.excerpt },
@@ -44,4 +48,9 @@ export function changedSince(base: unknown, current: ConflictSubject): { field: 
   const parts = base.split('.');
   if (parts.length !== FIELDS.length || !parts.every((p) => /^[A-Za-z0-9_-]{16}$/.test(p))) return null;
   return FIELDS.filter((f, i) => digest(f.value(current)) !== parts[i]).map((f) => ({ field: f.label, theirs: f.shown(current) }));
+}
+
+/** The fields where `current` differs from what this form submits (`mine`), with their current values. */
+export function differingFields(current: ConflictSubject, mine: ConflictValues): { field: string; theirs: string }[] {
+  return FIELDS.filter((f) => f.value(current) !== f.value(mine)).map((f) => ({ field: f.label, theirs: f.shown(current) }));
 }

@@ -48,8 +48,8 @@ async function attempt(address: string, email: string, password: string): Promis
   form.set('password', password);
   form.set('next', '/studio');
   try {
-    const result = await signIn({}, form);
-    return result.error ?? 'no error';
+    const result = await signIn({ status: 'idle' }, form);
+    return result.message ?? 'no error';
   } catch (error) {
     if ((error as { redirectedTo?: string }).redirectedTo) return 'signed in';
     throw error;
