@@ -85,7 +85,7 @@ async function urlMix(url: string) {
   }
 }
 
-async function run(): Promise<Sample[]> {
+async function run(): Promise<{ samples: Sample[]; requests: number; perSecond: number }> {
   say('Starting an embedded PostgreSQL');
   const database = await embeddedTestDatabase();
   shutdown.add('the database', { stop: () => database.drop() });
@@ -143,8 +143,9 @@ async function run(): Promise<Sample[]> {
     if (r < 0.8) return `/posts/invented-${randomBytes(6).toString('hex')}`;
     return pick(mix.lists);
   };
+  let result: autocannon.Result;
   try {
-    await new Promise((resolve, reject) =>
+    result = await new Promise<autocannon.Result>((resolve, reject) =>
       autocannon(
         { url: origin, connections, duration: minutes * 60, requests: [{ setupRequest: (request) => ({ ...request, path: nextPath() }) }] },
         (error, result) => (error ? reject(error) : resolve(result)),
@@ -156,15 +157,16 @@ async function run(): Promise<Sample[]> {
   }
   const last = await sample(origin, token, elapsed());
   print(last);
-  return [...samples, last];
+  return { samples: [...samples, last], requests: result.requests.total, perSecond: result.requests.average };
 }
 
 let code = 0;
 try {
-  const samples = await run();
+  const { samples, requests, perSecond } = await run();
   const last = samples[samples.length - 1];
+  console.log(`\n${requests} requests (${Math.round(perSecond)}/s)`);
   const peak = Math.max(...samples.map((s) => s.rss));
-  console.log(`\nRSS ${mb(samples[0].rss)} → ${mb(last.rss)} MB (peak ${mb(peak)} MB), heap used ${mb(last.heapUsed)} MB, cache gauge ${mb(last.cache)} MB`);
+  console.log(`RSS ${mb(samples[0].rss)} → ${mb(last.rss)} MB (peak ${mb(peak)} MB), heap used ${mb(last.heapUsed)} MB, cache gauge ${mb(last.cache)} MB`);
   if (mb(last.rss) > maxRssMb) {
     console.log(`Over the bound: ${mb(last.rss)} MB > ${maxRssMb} MB`);
     code = 1;
