@@ -2,6 +2,9 @@
 // The URL carries only a code and a post id; the text is chosen here, so a link such as
 // /studio?error=<anything> can never put words of a stranger's choosing into the studio's alert box.
 
+/** What a hand-made or damaged request gets: the form's hidden fields are not what the page put there. */
+export const DAMAGED_FORM = 'This form was changed or is out of date, so nothing was saved. Reload the page and try again.';
+
 export const studioNotices = {
   published: (title?: string) => `${title ? `“${title}”` : 'The post'} is published.`,
   unpublished: (title?: string) => `${title ? `“${title}”` : 'The post'} is a draft again.`,
@@ -13,7 +16,7 @@ export const studioErrors = {
   forbidden: () => 'You can only change your own posts.',
   conflict: (title?: string) =>
     `${title ? `“${title}”` : 'The post'} was changed by someone else meanwhile, so nothing was changed. Check it and try again.`,
-  'damaged-form': () => 'This form was changed or is out of date, so nothing was saved. Reload the page and try again.',
+  'damaged-form': () => DAMAGED_FORM,
 } as const;
 
 export type StudioNotice = keyof typeof studioNotices;

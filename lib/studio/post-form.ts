@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { SLUG_MAX_LENGTH, SLUG_PATTERN, slugify } from '@/lib/slug';
 import { BODY_MAX_LENGTH, EXCERPT_MAX_LENGTH, TITLE_MAX_LENGTH } from './form-limits';
+import { DAMAGED_FORM } from './notices';
 
 export { SLUG_PATTERN };
 
@@ -82,9 +83,6 @@ export function parsePostForm(formData: FormData) {
   const fields = formFields(formData);
   return postFormSchema.safeParse(fields);
 }
-
-/** What a hand-made or damaged request gets: the form's hidden fields are not what the page put there. */
-export const DAMAGED_FORM = 'This form was changed or is out of date, so nothing was saved. Reload the page and try again.';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 

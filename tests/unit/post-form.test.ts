@@ -2,7 +2,6 @@
 // ids and versions, numbers beyond PostgreSQL's integer, and control characters are messages, not 500s.
 import { describe, expect, it } from 'vitest';
 import {
-  DAMAGED_FORM,
   MAX_DB_INT,
   parseDbInt,
   parsePostForm,
@@ -11,6 +10,7 @@ import {
   profileSchema,
 } from '@/lib/studio/post-form';
 import { BODY_MAX_LENGTH } from '@/lib/studio/form-limits';
+import { DAMAGED_FORM } from '@/lib/studio/notices';
 
 const form = (entries: [string, string][]) => {
   const data = new FormData();
