@@ -60,11 +60,6 @@ export async function consumeLimits(db: Database, limits: DatabaseLimit[], windo
   return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((until - now) / 1000)) };
 }
 
-/** Gives the attempt back to every limit (it turned out not to be one that should count). */
-export async function refundLimits(db: Database, limits: DatabaseLimit[]): Promise<void> {
-  await refundAttempts(db, limits.map((l) => l.key));
-}
-
 /**
  * Sign-in limits, after OWASP's authentication cheat sheet: failures are counted per account, but a stranger must not
  * be able to spend the account's owner's budget (a lockout anyone can trigger is a denial of service). So:

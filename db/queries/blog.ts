@@ -196,11 +196,6 @@ export async function listSitemapPosts(db: Database, limit = 50_000) {
     .limit(limit);
 }
 
-export async function countPublishedPosts(db: Database): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(posts).where(published);
-  return row.n;
-}
-
 /** Which of `slugs` are the URLs of published posts (the rest are drafts' or nobody's). */
 export async function publishedSlugsAmong(db: Database, slugs: string[]): Promise<Set<string>> {
   if (slugs.length === 0) return new Set();

@@ -2,8 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, databaseUrl } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
-import { consumeAttempts, currentCount, deleteExpiredRateLimits } from '@/db/queries/rate-limits';
-import { consumeLimits, refundLimits } from '@/lib/rate-limit';
+import { consumeAttempts, currentCount, deleteExpiredRateLimits, refundAttempts } from '@/db/queries/rate-limits';
+import { consumeLimits } from '@/lib/rate-limit';
 
 // A pool as large as the app's, so concurrent attempts really run in parallel on separate connections.
 const { db, sql } = createDatabase(databaseUrl(), { max: 10 });
@@ -34,8 +34,8 @@ describe('database rate limits', () => {
   it('gives refunded attempts back, never below zero', async () => {
     const limit = { key: unique('refund'), limit: 1 };
     expect((await consumeLimits(db, [limit], 60)).ok).toBe(true);
-    await refundLimits(db, [limit]);
-    await refundLimits(db, [limit]);
+    await refundAttempts(db, [limit.key]);
+    await refundAttempts(db, [limit.key]);
     expect(await currentCount(db, limit.key)).toBe(0);
     expect((await consumeLimits(db, [limit], 60)).ok).toBe(true);
     expect((await consumeLimits(db, [limit], 60)).ok).toBe(false);
