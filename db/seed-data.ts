@@ -601,6 +601,7 @@ export function makePost(i: number, base: Date): SeedPost {
   };
   const article = articles.get(i);
   if (!article) return post;
+  if (post.draft) throw new Error(`Post ${i} is a draft: readers never see an article there`);
   // The article's words, category and topics; the generator's author, date and status.
   return {
     ...post,
