@@ -111,6 +111,9 @@ function busyError(dataDir: string, running: { pid: number; port: number }): Emb
   );
 }
 
+type Owner = { uid: number; gid: number } | undefined;
+type Credentials = ReturnType<typeof credentialsOf>;
+
 /**
  * Starts PostgreSQL on `dataDir` (creating it on first use), creates the `app` database and returns its URL.
  * Only one process may open a data directory at a time: a second opener gets EmbeddedDatabaseBusyError,
@@ -131,31 +134,59 @@ export async function startEmbeddedDatabase(
   // Running as root, PostgreSQL runs as the `postgres` user, which must be able to reach the data dir.
   chmodSync(dataDir, 0o755);
   if (owner) chownSync(pgdata, owner.uid, owner.gid);
-  if (!existsSync(path.join(pgdata, 'PG_VERSION'))) {
-    const credentials = { user: 'app', password: randomBytes(18).toString('base64url') };
-    writeFileSync(path.join(dataDir, 'credentials.json'), JSON.stringify(credentials), { mode: 0o600 });
-    // initdb reads the superuser's password from a file, readable only by the user it runs as.
-    const passwordFile = path.join(os.tmpdir(), `ntc-pg-password-${randomBytes(6).toString('hex')}`);
-    writeFileSync(passwordFile, `${credentials.password}\n`, { mode: 0o600 });
-    try {
-      if (owner) chownSync(passwordFile, owner.uid, owner.gid);
-      await run(
-        bin.initdb,
-        [`--pgdata=${pgdata}`, '--auth=password', `--username=${credentials.user}`, `--pwfile=${passwordFile}`, '--lc-messages=C'],
-        { ...owner, env: { ...process.env, LC_MESSAGES: 'C' } },
-      ).catch((error) => {
-        throw new Error(`initdb failed: ${error.stderr || error.message}`);
-      });
-    } finally {
-      rmSync(passwordFile, { force: true });
-    }
-  }
+  if (!existsSync(path.join(pgdata, 'PG_VERSION'))) await initDataDir(dataDir, pgdata, bin.initdb, owner);
   const credentials = credentialsOf(dataDir);
   const port = await freePort();
 
+  const server = await startServer(dataDir, pgdata, bin.postgres, port, owner, { log, settings });
+  try {
+    await ensureAppDatabase(credentials, port);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+
+  let stopped: Promise<void> | undefined;
+  return {
+    url: urlOf(credentials, port),
+    pid: server.pid,
+    stop: () => (stopped ??= server.stop().then(() => {})),
+  };
+}
+
+/** First use of a data directory: a new cluster whose superuser `app` has a random password, kept in credentials.json. */
+async function initDataDir(dataDir: string, pgdata: string, initdb: string, owner: Owner): Promise<void> {
+  const credentials = { user: 'app', password: randomBytes(18).toString('base64url') };
+  writeFileSync(path.join(dataDir, 'credentials.json'), JSON.stringify(credentials), { mode: 0o600 });
+  // initdb reads the superuser's password from a file, readable only by the user it runs as.
+  const passwordFile = path.join(os.tmpdir(), `ntc-pg-password-${randomBytes(6).toString('hex')}`);
+  writeFileSync(passwordFile, `${credentials.password}\n`, { mode: 0o600 });
+  try {
+    if (owner) chownSync(passwordFile, owner.uid, owner.gid);
+    await run(
+      initdb,
+      [`--pgdata=${pgdata}`, '--auth=password', `--username=${credentials.user}`, `--pwfile=${passwordFile}`, '--lc-messages=C'],
+      { ...owner, env: { ...process.env, LC_MESSAGES: 'C' } },
+    ).catch((error) => {
+      throw new Error(`initdb failed: ${error.stderr || error.message}`);
+    });
+  } finally {
+    rmSync(passwordFile, { force: true });
+  }
+}
+
+/** The server on `port`, once it says it is ready; if it exits first, why (another opener, or its last log lines). */
+async function startServer(
+  dataDir: string,
+  pgdata: string,
+  executable: string,
+  port: number,
+  owner: Owner,
+  { log, settings }: { log: (line: string) => void; settings: string[] },
+) {
   const server = spawnTied(
     'PostgreSQL',
-    bin.postgres,
+    executable,
     // Loopback only: this database is for this machine's app and tools. lc_messages=C: we wait for its English
     // "ready" line.
     ['-D', pgdata, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=100', '-c', 'lc_messages=C', ...settings.flatMap((s) => ['-c', s])],
@@ -180,24 +211,15 @@ export async function startEmbeddedDatabase(
     if (again) throw busyError(dataDir, again);
     throw new Error(`The embedded PostgreSQL failed to start:\n${recent.join('').trim()}`);
   }
+  return server;
+}
 
+async function ensureAppDatabase(credentials: Credentials, port: number): Promise<void> {
+  const admin = postgres(urlOf(credentials, port, 'postgres'), { max: 1, onnotice: () => {} });
   try {
-    const admin = postgres(urlOf(credentials, port, 'postgres'), { max: 1, onnotice: () => {} });
-    try {
-      const exists = await admin`select 1 from pg_database where datname = ${DATABASE}`;
-      if (exists.length === 0) await admin.unsafe(`create database ${DATABASE}`);
-    } finally {
-      await admin.end();
-    }
-  } catch (error) {
-    await server.stop();
-    throw error;
+    const exists = await admin`select 1 from pg_database where datname = ${DATABASE}`;
+    if (exists.length === 0) await admin.unsafe(`create database ${DATABASE}`);
+  } finally {
+    await admin.end();
   }
-
-  let stopped: Promise<void> | undefined;
-  return {
-    url: urlOf(credentials, port),
-    pid: server.pid,
-    stop: () => (stopped ??= server.stop().then(() => {})),
-  };
 }

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import type { PostPage } from '@/db/queries/blog';
+import type { PostPage, PostSummary } from '@/db/queries/blog';
 import type { CacheStamp as Stamp } from '@/lib/cache/tagged';
 import { CacheStamp } from './cache-stamp';
 import { FormattedDate } from './formatted-date';
@@ -37,28 +37,7 @@ export function PostList({
         <ul className="divide-y divide-zinc-200 dark:divide-zinc-800" data-testid="post-list">
           {page.posts.map((post) => (
             <li key={post.id} className="py-6">
-              <article>
-                <p className="text-sm text-zinc-500 dark:text-zinc-400">
-                  <FormattedDate date={post.publishedAt} /> ·{' '}
-                  <Link className="hover:underline" href={`/categories/${post.category.slug}`}>
-                    {post.category.name}
-                  </Link>
-                </p>
-                <h2 className="mt-1 text-xl font-semibold tracking-tight">
-                  <Link className="hover:text-indigo-600 dark:hover:text-indigo-400" href={`/posts/${post.slug}`}>
-                    {post.title}
-                  </Link>
-                </h2>
-                <p className="mt-2 text-zinc-600 dark:text-zinc-300">{post.excerpt}</p>
-                {showAuthor && (
-                  <p className="mt-2 text-sm">
-                    by{' '}
-                    <Link className="font-medium hover:underline" href={`/authors/${post.author.slug}`}>
-                      {post.author.name}
-                    </Link>
-                  </p>
-                )}
-              </article>
+              <PostSummaryItem post={post} showAuthor={showAuthor} />
             </li>
           ))}
         </ul>
@@ -69,30 +48,64 @@ export function PostList({
           Posts published <FormattedDate date={last.publishedAt} /> to <FormattedDate date={first.publishedAt} />
         </p>
       )}
-      <nav className="mt-6 flex flex-wrap items-center justify-between gap-3" aria-label="Pagination">
-        {page.newer ? (
-          <span className="flex flex-wrap gap-3">
-            <Link className={pagerLink} href={pageHref(page.newer.cursor)} rel="prev">
-              ← Newer posts
-            </Link>
-            {page.newer.cursor !== null && (
-              <Link className={pagerLink} href={pageHref(null)}>
-                Newest
-              </Link>
-            )}
-          </span>
-        ) : (
-          <span />
-        )}
-        {page.next ? (
-          <Link className={pagerLink} href={pageHref(page.next)} rel="next">
-            Older posts →
-          </Link>
-        ) : (
-          <span className="text-sm text-zinc-500">{page.posts.length > 0 ? 'You have reached the oldest post.' : ''}</span>
-        )}
-      </nav>
+      <Pager page={page} pageHref={pageHref} />
       <CacheStamp stamp={stamp} />
     </section>
+  );
+}
+
+function PostSummaryItem({ post, showAuthor }: { post: PostSummary; showAuthor: boolean }) {
+  return (
+    <article>
+      <p className="text-sm text-zinc-500 dark:text-zinc-400">
+        <FormattedDate date={post.publishedAt} /> ·{' '}
+        <Link className="hover:underline" href={`/categories/${post.category.slug}`}>
+          {post.category.name}
+        </Link>
+      </p>
+      <h2 className="mt-1 text-xl font-semibold tracking-tight">
+        <Link className="hover:text-indigo-600 dark:hover:text-indigo-400" href={`/posts/${post.slug}`}>
+          {post.title}
+        </Link>
+      </h2>
+      <p className="mt-2 text-zinc-600 dark:text-zinc-300">{post.excerpt}</p>
+      {showAuthor && (
+        <p className="mt-2 text-sm">
+          by{' '}
+          <Link className="font-medium hover:underline" href={`/authors/${post.author.slug}`}>
+            {post.author.name}
+          </Link>
+        </p>
+      )}
+    </article>
+  );
+}
+
+/** Newer (and newest, when that is not the newer page itself) on the left, older on the right. */
+function Pager({ page, pageHref }: { page: PostPage; pageHref: (cursor: string | null) => string }) {
+  return (
+    <nav className="mt-6 flex flex-wrap items-center justify-between gap-3" aria-label="Pagination">
+      {page.newer ? (
+        <span className="flex flex-wrap gap-3">
+          <Link className={pagerLink} href={pageHref(page.newer.cursor)} rel="prev">
+            ← Newer posts
+          </Link>
+          {page.newer.cursor !== null && (
+            <Link className={pagerLink} href={pageHref(null)}>
+              Newest
+            </Link>
+          )}
+        </span>
+      ) : (
+        <span />
+      )}
+      {page.next ? (
+        <Link className={pagerLink} href={pageHref(page.next)} rel="next">
+          Older posts →
+        </Link>
+      ) : (
+        <span className="text-sm text-zinc-500">{page.posts.length > 0 ? 'You have reached the oldest post.' : ''}</span>
+      )}
+    </nav>
   );
 }
