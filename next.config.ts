@@ -52,6 +52,10 @@ const nextConfig: NextConfig = {
       },
     ];
   },
+  // Browsers and feed readers ask for /favicon.ico whatever the page names: send them to the site's icon.
+  async redirects() {
+    return [{ source: '/favicon.ico', destination: '/icon.svg', permanent: true }];
+  },
   // The test runner builds into its own directory per database, so a running demo's .next is never touched.
   distDir: process.env.NEXT_DIST_DIR || '.next',
   // postgres.js and ioredis are Node packages with native or dynamic parts: load them at runtime. (The embedded

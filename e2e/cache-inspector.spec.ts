@@ -2,7 +2,9 @@
 // Each invalidation below is made the way the app gets them (a signed webhook, a studio Server Action); the tests
 // then check what a person would look at: the inspector's state, last invalidation and timeline; the counters; the
 // overlay's generated time and age on the page itself.
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { tags, tagVocabulary } from '../lib/cache/tags';
 import { publishedPost } from './support/db';
@@ -172,4 +174,15 @@ test('GET /api/metrics needs the bearer token when METRICS_TOKEN is set, and is 
   const cpu = 'ntc_process_cpu_seconds_total';
   const first = valueOf(await scrape(request), cpu);
   await expect.poll(async () => valueOf(await scrape(request), cpu)).toBeGreaterThan(first);
+});
+
+test('GET /api/metrics passes promtool check metrics', async ({ request }) => {
+  const promtool = ['/usr/bin/promtool', '/usr/local/bin/promtool'].find((file) => existsSync(file));
+  if (!promtool && process.env.CI) throw new Error('promtool is missing: .ci/run installs it (apt-get install -y prometheus)');
+  test.skip(!promtool, 'promtool is not installed (apt-get install -y prometheus)');
+  const response = await request.get('/api/metrics', { headers: { authorization: `Bearer ${metricsToken()}` } });
+  expect(response.status()).toBe(200);
+  const checked = spawnSync(promtool!, ['check', 'metrics'], { input: await response.text(), encoding: 'utf8' });
+  expect(`${checked.stdout}${checked.stderr}`.trim()).toBe('');
+  expect(checked.status).toBe(0);
 });

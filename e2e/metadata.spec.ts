@@ -107,6 +107,12 @@ test('every page has an icon, and it loads', async ({ page, request }) => {
   expect(response.headers()['content-type']).toMatch(/^image\//);
 });
 
+test('/favicon.ico, which browsers ask for on their own, leads to the icon', async ({ request }) => {
+  const response = await request.get('/favicon.ico');
+  expect(response.status()).toBe(200);
+  expect(response.headers()['content-type']).toMatch(/^image\//);
+});
+
 test('robots.txt lets crawlers into the public pages only, and names the sitemap', async ({ request }) => {
   const response = await request.get('/robots.txt');
   expect(response.status()).toBe(200);

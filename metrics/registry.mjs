@@ -20,6 +20,9 @@ function createMetrics(registry) {
   /** @type {Map<string, () => { bytes: number, maxBytes: number }>} */
   const memoryReaders = new Map();
   client.collectDefaultMetrics({ register: registry, prefix: 'ntc_' });
+  // prom-client adds a sum of each "active" gauge under a name ending in _total, which Prometheus keeps for counters
+  // (promtool refuses it); the gauges by type beside them say the same.
+  for (const kind of ['handles', 'requests', 'resources']) registry.removeSingleMetric(`ntc_nodejs_active_${kind}_total`);
   // Each handler's misses waiting for their set (fillTimer), by handler.
   /** @type {Map<string, Map<string, number>>} */
   const missedAt = new Map();
