@@ -374,8 +374,19 @@ async function extraInstance(name: string, env: Record<string, string>) {
     /** Stops it (`kill`: with SIGKILL, as a crash would) and starts it again on the same copy and port. */
     restart: async ({ kill = false } = {}) => {
       if (kill && proc) {
-        process.kill(proc.pid, 'SIGKILL');
+        // The whole process group: the tether (scripts/process/tether.mjs) and the next start it runs.
+        process.kill(-proc.pid, 'SIGKILL');
         await proc.exited;
+        const group = -proc.pid;
+        const left = () => {
+          try {
+            process.kill(group, 0);
+            return true;
+          } catch {
+            return false;
+          }
+        };
+        await expect.poll(left, { message: 'nothing of the killed instance is left' }).toBe(false);
       } else await proc?.stop();
       await start();
     },
