@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tags } from '@/lib/cache/tags';
+import { loadLocalPageHandler } from '../support/local-handlers';
 
 type Entry = { lastModified: number; value: { rscData?: Buffer; segmentData?: Map<string, Buffer>; body?: Buffer } };
 type Handler = { get(key: string, ctx: object): Promise<Entry | null>; set(key: string, data: unknown, ctx: object): Promise<void> };
@@ -38,9 +39,6 @@ const renamed = keyOf('APP_PAGE', 'c', '/posts/renamed');
 beforeAll(async () => {
   // Read once per process by the handlers: set before they load.
   process.env.NEXT_DIST_DIR = dist;
-  process.env.CACHE_DIR = cacheDir;
-  delete process.env.REDIS_URL;
-  delete process.env.EDGE_PURGE_URL;
   writeFileSync(
     path.join(dist, 'prerender-manifest.json'),
     JSON.stringify({ routes: { '/posts/hello': { initialRevalidateSeconds: 3600, initialExpireSeconds: 86_400 }, '/feed.xml': { initialRevalidateSeconds: 900, initialExpireSeconds: 86_400 } }, dynamicRoutes: {} }),
@@ -49,9 +47,8 @@ beforeAll(async () => {
   built('/posts/hello', post, { '.html': '<h1>Hello</h1>', '.rsc': 'rsc', '.segments/_tree.segment.rsc': 'tree' }, { headers: pageHeaders(tags.post(1)), segmentPaths: ['/_tree'] });
   built('/feed.xml', feed, { '.body': '<rss/>' }, { headers: { 'content-type': 'application/rss+xml', ...pageHeaders(tags.posts) } });
   built('/posts/renamed', renamed, { '.html': '<h1>Old title</h1>', '.rsc': 'rsc' }, { headers: pageHeaders(tags.post(2)) });
-  const { default: PageCacheHandler } = await import('@/cache-handlers/pages.mjs');
+  handler = (await loadLocalPageHandler(cacheDir)) as unknown as Handler;
   const { getTagStore } = await import('@/cache-handlers/tag-store.mjs');
-  handler = new PageCacheHandler() as unknown as Handler;
   update = (tags) => getTagStore().update(tags, undefined);
 });
 afterAll(() => rmSync(dist, { recursive: true, force: true }));

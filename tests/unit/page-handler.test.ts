@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tags } from '@/lib/cache/tags';
+import { loadLocalPageHandler } from '../support/local-handlers';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ntc-pages-'));
 let handler: { get(key: string, ctx: object): Promise<unknown>; set(key: string, data: unknown, ctx: object): Promise<void> };
@@ -11,14 +12,9 @@ let update: (tags: string[]) => Promise<unknown>;
 let now: () => number;
 
 beforeAll(async () => {
-  // Read once per process by the handlers: set before they load.
-  process.env.CACHE_DIR = dir;
-  delete process.env.REDIS_URL;
-  delete process.env.EDGE_PURGE_URL;
-  const { default: PageCacheHandler } = await import('@/cache-handlers/pages.mjs');
+  handler = await loadLocalPageHandler(dir);
   const { getTagStore } = await import('@/cache-handlers/tag-store.mjs');
   ({ now } = await import('@/cache-handlers/clock.mjs'));
-  handler = new PageCacheHandler();
   update = (tags) => getTagStore().update(tags, undefined);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { tags } from '@/lib/cache/tags';
+import { loadLocalPageHandler } from '../support/local-handlers';
 
 type Page = { value: { html: string; headers: Record<string, string> } };
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ntc-page-memory-'));
@@ -12,13 +13,8 @@ let handler: { get(key: string, ctx: object): Promise<Page | null>; set(key: str
 let store: { get(key: string, usable: () => boolean): Promise<{ value: unknown } | undefined>; memoryUsage(): { bytes: number } };
 
 beforeAll(async () => {
-  // Read once per process by the handlers: set before they load.
-  process.env.CACHE_DIR = dir;
-  delete process.env.REDIS_URL;
-  delete process.env.EDGE_PURGE_URL;
-  const { default: PageCacheHandler } = await import('@/cache-handlers/pages.mjs');
+  handler = (await loadLocalPageHandler(dir)) as unknown as typeof handler;
   const { entryStoreFor } = await import('@/cache-handlers/entry-store.mjs');
-  handler = new PageCacheHandler() as unknown as typeof handler;
   store = entryStoreFor('pages', { perBuild: true }) as unknown as typeof store;
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
