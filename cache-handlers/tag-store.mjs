@@ -17,6 +17,7 @@ import { config } from './config.mjs';
 import { edgeConfig, edgePurger } from './edge.mjs';
 import { Journal, log } from './log.mjs';
 import { getRedis, isReady } from './redis.mjs';
+import { noteApplied, takeUnapplied } from './request-ledger.mjs';
 import { combineTagStates, expiredSince, mergeTagState, staleSince, tagOp } from './tag-state.mjs';
 import { now } from './clock.mjs';
 
@@ -30,8 +31,6 @@ import { now } from './clock.mjs';
  */
 
 const JOURNAL_COMPACT_LINES = 5_000;
-// Next applies queued tags right after the response; an expectation not met by then is dropped.
-const EXPECT_NEXT_MS = 30_000;
 // The longest update() waits for a layer in front (onInvalidation) that neither takes an invalidation nor defers it
 // (a Deferred answer); past that the invalidation is reported queued until the layer has it.
 const LISTENER_WAIT_MS = 2_000;
@@ -54,10 +53,6 @@ export class TagStore {
   #unannounced = new Set();
   /** Ids that landed since start, so a listener registered late still hears of them. @type {string[]} */
   #landed = [];
-  /** Same batch handed to both handler kinds by Next (one array object): applied once. @type {WeakMap<string[], Promise<unknown>>} */
-  #batches = new WeakMap();
-  /** Invalidations the app applied itself and Next will hand us again after the response. @type {Map<string, number[]>} */
-  #expected = new Map();
 
   /**
    * @param {{ redis: import('./redis.mjs').CacheRedis | null, dir: string, prefix: string }} options
@@ -83,17 +78,15 @@ export class TagStore {
    * Records an invalidation: applied to this instance at once and on the disk before it resolves, then sent to Redis.
    * Resolves 'applied' once durable where every instance reads it, 'queued' if Redis is away (it is retried until
    * it lands; `onLanded` says when). Rejects only if it could not be recorded at all (the journal is unwritable).
-   *
-   * `expectNext`: the caller also queued these tags with Next (revalidateTag/updateTag), which hands them to the
-   * handlers after the response; that later call is then recognised as this one and not applied a second time.
+   * Inside a request, Next's own later call with the same tags (updateTag, revalidateTag) then writes nothing.
    * @param {string[]} tags
    * @param {{ expire?: number }} [durations]
-   * @param {{ id?: string, expectNext?: boolean }} [options]
+   * @param {{ id?: string }} [options]
    * @returns {Promise<{ id: string, status: UpdateStatus }>}
    */
-  async update(tags, durations, { id = randomUUID(), expectNext = false } = {}) {
+  async update(tags, durations, { id = randomUUID() } = {}) {
     const op = tagOp([...tags], durations, now(), id);
-    if (expectNext) this.#expect(op.tags, durations);
+    noteApplied(op.tags, isHard(durations));
     this.#apply(op);
     this.#append([{ o: op, q: this.redis ? 1 : 0 }]);
     if (!this.redis) return { id: op.id, status: (await this.#notify(op)) ? 'applied' : 'queued' };
@@ -110,41 +103,14 @@ export class TagStore {
   }
 
   /**
-   * For the handlers. Next hands one invalidation to every handler kind (the same array object), and the app may
-   * have applied it already (`expectNext`): what is left is applied once.
+   * For the handlers' updateTags / revalidateTag: what the request has not applied yet (request-ledger.mjs) is
+   * applied once, whichever handler kind Next hands it to first.
    * @param {string[]} tags
    * @param {{ expire?: number }} [durations]
    */
-  updateFromNext(tags, durations) {
-    let pending = this.#batches.get(tags);
-    if (!pending) {
-      const remaining = tags.filter((tag) => !this.#fulfil(tag, durations));
-      pending = remaining.length ? this.update(remaining, durations) : Promise.resolve();
-      this.#batches.set(tags, pending);
-    }
-    return pending;
-  }
-
-  /** @param {string[]} tags @param {{ expire?: number } | undefined} durations */
-  #expect(tags, durations) {
-    const until = now() + EXPECT_NEXT_MS;
-    for (const tag of tags) {
-      const key = `${tag}\0${durations?.expire ?? 'now'}`;
-      const list = this.#expected.get(key) ?? [];
-      list.push(until);
-      this.#expected.set(key, list);
-    }
-  }
-
-  /** @param {string} tag @param {{ expire?: number } | undefined} durations */
-  #fulfil(tag, durations) {
-    const key = `${tag}\0${durations?.expire ?? 'now'}`;
-    const list = (this.#expected.get(key) ?? []).filter((until) => until > now());
-    const found = list.length > 0;
-    if (found) list.shift();
-    if (list.length) this.#expected.set(key, list);
-    else this.#expected.delete(key);
-    return found;
+  async updateFromNext(tags, durations) {
+    const remaining = takeUnapplied(tags, isHard(durations));
+    if (remaining.length) await this.update(remaining, durations);
   }
 
   /**
@@ -200,11 +166,6 @@ export class TagStore {
   onInvalidation(listener) {
     this.#invalidationListeners.add(listener);
     return () => this.#invalidationListeners.delete(listener);
-  }
-
-  /** Ids of invalidations not yet in Redis. */
-  queuedIds() {
-    return this.#queued.map((op) => op.id);
   }
 
   /**
@@ -441,6 +402,9 @@ export class TagStore {
     this.#journalLines = records.length;
   }
 }
+
+/** Expired now (updateTag, expire: 0) rather than stale. @param {{ expire?: number } | undefined} durations */
+const isHard = (durations) => !durations || durations.expire === 0;
 
 /** @param {unknown} error */
 function errorMessage(error) {

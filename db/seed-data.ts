@@ -529,7 +529,7 @@ const articles = new Map<number, Article>([
       '',
       "- `posts`: stale 5 min, revalidate 1 h, expire 1 day. Used by `getPost`.",
       "- `lists`: stale 5 min, revalidate 15 min, expire 1 day. Used by the lists in `lib/blog.ts` (home, archive, category, author and topic pages, feed, sitemap) and the studio lists (`lib/studio/data.ts`).",
-      "- `navigation`: stale 5 min, revalidate 1 day, expire 7 days. Used by `getNavigation`, the product descriptions (`lib/catalog.ts`, `app/catalog/product-card.tsx`) and the revalidation log (`lib/cache-log.ts`).",
+      "- `navigation`: stale 5 min, revalidate 1 day, expire 7 days. Used by `getNavigation`, the product descriptions (`lib/catalog.ts`, `app/catalog/product-card.tsx`).",
       "- `inventory`: stale 30 s, revalidate 1 min, expire 10 min. Used by `getStock` in `lib/inventory.ts`.",
       '',
       '## What the three numbers mean',

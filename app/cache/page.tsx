@@ -1,6 +1,5 @@
 import { connection } from 'next/server';
 import { Suspense } from 'react';
-import { CacheStamp } from '@/app/_components/cache-stamp';
 import { RelativeTime } from '@/app/_components/relative-time';
 import { SubmitButton } from '@/app/_components/submit-button';
 import { refreshInspector } from '@/lib/cache-inspector/actions';
@@ -33,7 +32,7 @@ export default function CachePage() {
 /** Live: read per request (`connection()`), so it never shows a cached state of the cache. */
 async function LiveInspector() {
   await connection();
-  const { conditions, counters, lastPerTag, timeline, stamp, readAt } = await inspectCache();
+  const { conditions, counters, lastPerTag, timeline, readAt } = await inspectCache();
   return (
     <>
       <form action={refreshInspector} className="flex items-center gap-3 text-sm text-zinc-600 dark:text-zinc-300">
@@ -60,7 +59,6 @@ async function LiveInspector() {
       <section aria-labelledby="timeline">
         <h2 id="timeline" className="text-xl font-semibold">Invalidations</h2>
         <Timeline bands={timeline} />
-        <CacheStamp stamp={stamp} />
       </section>
     </>
   );

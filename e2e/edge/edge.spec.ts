@@ -1,12 +1,15 @@
 // The edge cache (Varnish, deploy/varnish/) in front of one instance: `npm test` runs these with BASE_URL pointing
 // at the edge and APP_URL at the instance behind it (scripts/test.ts, edge phase).
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import { expect, test, type APIRequestContext, type APIResponse } from '@playwright/test';
+import path from 'node:path';
+import { expect, request as playwrightRequest, test, type APIRequestContext, type APIResponse } from '@playwright/test';
 import { tags } from '../../lib/cache/tags';
 import { db, publishedPost } from '../support/db';
 import { expectFreshAtOnce, timesShown } from '../support/freshness';
-import { ADA, signedInPage } from '../support/studio';
+import { scrape, valueOf } from '../support/metrics';
+import { ADA, LENA, signedInPage } from '../support/studio';
 import { sendWebhook } from '../support/webhook';
 
 const APP_URL = process.env.APP_URL;
@@ -108,6 +111,49 @@ test("after 'max', the edge serves its copy once, then the fresh render (never N
     expect((await load()).fresh, 'the second request after max is fresh').toBe(true);
     expect((await load()).fresh, 'and it stays fresh').toBe(true);
   } finally {
+    await restore(request, post);
+  }
+});
+
+/** The invalidations this instance recorded in its tag journal since `since` (ms), oldest first. */
+function journaledSince(since: number): { tags: string[]; at: number }[] {
+  const file = path.join(process.env.NEXT_DIST_DIR ?? '.next', 'cache', 'tagged', 'tags.jsonl');
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line).o)
+    .filter((op) => op && op.at >= since);
+}
+
+test('a save is one invalidation per mode: one tag-store write and one purge for the post, one for the lists', async ({ browser, request }) => {
+  const post = await publishedPost(9);
+  const app = await playwrightRequest.newContext({ baseURL: APP_URL });
+  const purges = async () => {
+    const values = await scrape(app);
+    return { hard: valueOf(values, 'ntc_edge_purges_total{kind="hard"}'), soft: valueOf(values, 'ntc_edge_purges_total{kind="soft"}') };
+  };
+  const page = await signedInPage(browser, LENA);
+  try {
+    await page.goto(`/studio/posts/${post.id}`);
+    const before = await purges();
+    const since = Date.now();
+    await page.getByLabel('Title').fill(`${post.title} (one save)`);
+    const started = performance.now();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(page.getByTestId('form-message')).toHaveText('Saved.');
+    console.log(`one save answered in ${Math.round(performance.now() - started)} ms`);
+    // A later invalidation, awaited: every purge the save sent, however late, has reached the edge before it.
+    const marker = tags.post(999_999);
+    expect((await sendWebhook(request, { tags: [marker], mode: 'expire' })).status()).toBe(200);
+    const saved = journaledSince(since).filter((op) => !op.tags.includes(marker));
+    const after = await purges();
+    expect(saved.map((op) => op.tags.sort().join(' ')), 'the tag journal').toHaveLength(2);
+    expect(saved.find((op) => op.tags.includes(tags.postSlug(post.slug))), 'the post, expired').toBeDefined();
+    expect(saved.find((op) => op.tags.includes(tags.post(post.id))), "the lists, 'max'").toBeDefined();
+    expect({ hard: after.hard - before.hard, soft: after.soft - before.soft }).toEqual({ hard: 2, soft: 1 });
+  } finally {
+    await page.context().close();
+    await app.dispose();
     await restore(request, post);
   }
 });

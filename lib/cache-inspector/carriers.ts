@@ -45,7 +45,6 @@ export const carriers: Carrier[] = [
   { fn: 'lib/inventory.ts#getStock', pages: ['/catalog/[sku]'], carries: [tags.product('EXAMPLE'), tags.inventory] },
   { fn: 'lib/inventory.ts#getAllStock', pages: ['/catalog'], carries: [tags.inventory, tags.product('EXAMPLE')] },
   { fn: 'lib/studio/data.ts#getStudioPosts', pages: ['/studio'], carries: [tags.content, tags.studio, tags.studioAuthor(1), tags.post(1)] },
-  { fn: 'lib/cache-log.ts#getRevalidationLog', pages: ['/cache'], carries: [tags.revalidations] },
 ];
 
 /** The vocabulary pattern a tag belongs to, or null for a tag the app does not use (Next's own `_N_T_` path tags). */

@@ -1,15 +1,26 @@
 import 'server-only';
-import { getRevalidationLog } from '../cache-log';
+import { getDb } from '@/db/client';
+import { lastInvalidationPerTag, listRecentRevalidations } from '@/db/queries/revalidations';
 import { patternOf } from './carriers';
 import { readCounters } from './counters';
 import { publicTagNames } from './public-tags';
 import { readTagConditions } from './tag-states';
 import { groupTimeline } from './timeline';
 
-/** Everything /cache shows, read now: the live tag state and counters, and the (cached) revalidation log. */
+/**
+ * Everything /cache shows, read per request: the live tag state and counters, and the revalidation log. The log is
+ * not cached, so no invalidation has to refresh it.
+ */
 export async function inspectCache() {
   const now = Date.now();
-  const [{ data: log, stamp }, conditions, counters] = await Promise.all([getRevalidationLog(), readTagConditions(now), readCounters()]);
+  const db = getDb();
+  const [recent, perTag, conditions, counters] = await Promise.all([
+    listRecentRevalidations(db, 50),
+    lastInvalidationPerTag(db),
+    readTagConditions(now),
+    readCounters(),
+  ]);
+  const log = { recent, perTag };
   const shown = await publicTagNames([
     ...[...conditions.byPattern.values()].flat().map((c) => c.tag),
     ...log.perTag.map((last) => last.tag),
@@ -20,7 +31,6 @@ export async function inspectCache() {
     counters,
     lastPerTag: log.perTag.map((last) => ({ ...last, pattern: patternOf(last.tag), tag: shown(last.tag) })),
     timeline: groupTimeline(log.recent.map((row) => ({ ...row, tags: row.tags.map(shown), paths: row.paths.map(shown) })), now),
-    stamp,
     /** When this state was read: the page shows it, and it moves on every render (the Refresh button: refresh()). */
     readAt: new Date(now).toISOString(),
   };

@@ -14,7 +14,7 @@ import { getMetrics, type InvalidationSource } from '@/metrics/registry.mjs';
 import type { TagPlan } from './invalidation-map';
 import { pathTags } from './paths';
 import { cacheLifeProfiles, type CacheLifeProfile } from './profiles';
-import { tags, validateTags } from './tags';
+import { validateTags } from './tags';
 
 /**
  * How a tag is invalidated:
@@ -44,8 +44,8 @@ export type InvalidationStatus = 'applied' | 'pending';
  * Invalidates `list` with Next's API, and records it in the shared tag store now.
  *
  * Next only queues the tags and hands them to the cache handlers after the response is produced; a failure there
- * is only logged. To tell a sender (or the revalidation log) that an invalidation is durable, the app also hands
- * it to the tag store itself before answering. The store recognises Next's later call as the same invalidation.
+ * is only logged. To tell a sender (or the revalidation log) that an invalidation is durable, the app records it
+ * in the tag store itself before answering; Next's later calls for this request then find it written.
  */
 export async function invalidate(list: readonly string[], mode: InvalidationMode, opId?: string): Promise<InvalidationStatus> {
   const valid = validateTags(list);
@@ -55,7 +55,7 @@ export async function invalidate(list: readonly string[], mode: InvalidationMode
     else if (mode === 'expire') revalidateTag(tag, { expire: 0 });
     else revalidateTag(tag, mode);
   }
-  const { status } = await getTagStore().update(valid, durationsOf(mode), { id: opId, expectNext: true });
+  const { status } = await getTagStore().update(valid, durationsOf(mode), { id: opId });
   return status === 'applied' ? 'applied' : 'pending';
 }
 
@@ -66,7 +66,7 @@ export async function invalidate(list: readonly string[], mode: InvalidationMode
 export async function invalidatePaths(paths: readonly string[], opId?: string): Promise<InvalidationStatus> {
   if (paths.length === 0) return 'applied';
   for (const path of paths) revalidatePath(path);
-  const { status } = await getTagStore().update(validateTags(paths.flatMap(pathTags)), undefined, { id: opId, expectNext: true });
+  const { status } = await getTagStore().update(validateTags(paths.flatMap(pathTags)), undefined, { id: opId });
   return status === 'applied' ? 'applied' : 'pending';
 }
 
@@ -87,7 +87,6 @@ export async function invalidateAndRecord(entry: NewRevalidation & { deliveryId:
   if (claim.duplicate) {
     // Logged too, as such, so the log shows every delivery the app received.
     await recordRevalidation(db, { ...entry, deliveryId: null, outcome: 'duplicate' });
-    await refreshLog();
     return { duplicate: true };
   }
   if (claim.inFlight) return claim;
@@ -103,11 +102,13 @@ export async function invalidateAndRecord(entry: NewRevalidation & { deliveryId:
  */
 export async function invalidateForAction(plan: TagPlan, { actor, change }: { actor: string; change: string }) {
   const db = getDb();
-  for (const [mode, list] of [['update', plan.update], ['max', plan.max]] as const) {
-    if (list.length === 0) continue;
-    const row = await recordRevalidation(db, { tags: list, mode, source: 'action', actor, change, outcome: 'pending' });
-    await applyAndLog(row.id, { tags: list, paths: [] }, mode, 'action');
-  }
+  const modes = ([['update', plan.update], ['max', plan.max]] as const).filter(([, list]) => list.length > 0);
+  await Promise.all(
+    modes.map(async ([mode, list]) => {
+      const row = await recordRevalidation(db, { tags: list, mode, source: 'action', actor, change, outcome: 'pending' });
+      await applyAndLog(row.id, { tags: list, paths: [] }, mode, 'action');
+    }),
+  );
 }
 
 async function applyAndLog(
@@ -132,12 +133,10 @@ async function applyAndLog(
     status = results.every((result) => result === 'applied') ? 'applied' : 'pending';
   } catch (error) {
     await setOutcome(db, rowId, 'failed');
-    await refreshLog();
     throw error;
   }
   // 'pending' rows are marked applied by the listener below when Redis takes them.
   if (status === 'applied') await setOutcome(db, rowId, 'applied');
-  await refreshLog();
   void pruneRevalidations(db).catch((error) => console.error('[revalidations] pruning failed:', error));
   return status;
 }
@@ -166,14 +165,7 @@ export function listenForLanded() {
       return !store.isOutstanding(ops.tags) && !store.isOutstanding(ops.paths);
     });
     if (rowIds.length === 0) return;
-    markLanded(getDb(), rowIds)
-      // Outside any request: the log's cache entry is expired through the store directly.
-      .then(() => store.update([tags.revalidations], durationsOf('expire')))
-      .catch((error) => console.error('[revalidations] could not mark landed invalidations:', error));
+    markLanded(getDb(), rowIds).catch((error) => console.error('[revalidations] could not mark landed invalidations:', error));
   });
 }
 
-/** The /cache page shows the log: after the new rows are committed, its next reader gets them. */
-async function refreshLog() {
-  await invalidate([tags.revalidations], 'expire');
-}

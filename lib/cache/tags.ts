@@ -44,8 +44,6 @@ export const tags = {
   /** The studio's post lists: every post (what editors see) and one author's posts. Never served to the public. */
   studio: 'studio',
   studioAuthor: (id: number) => `studio:author:${key(id)}`,
-  /** The revalidation log shown on /cache. */
-  revalidations: 'revalidations',
 } as const;
 
 const SLUG = '[a-z0-9]+(?:-[a-z0-9]+)*';
@@ -72,7 +70,6 @@ export const tagVocabulary: { pattern: string; match: RegExp; meaning: string }[
   { pattern: tags.inventory, match: /^inventory$/, meaning: 'every price and stock figure from the inventory service' },
   { pattern: tags.studio, match: /^studio$/, meaning: "the studio's list of every post (editors)" },
   { pattern: 'studio:author:<id>', match: new RegExp(`^studio:author:${ID}$`), meaning: "the studio's list of one author's posts" },
-  { pattern: tags.revalidations, match: /^revalidations$/, meaning: 'the revalidation log on /cache (refreshed after every invalidation)' },
 ];
 
 /** True for a tag this app can produce; the webhook refuses others, since invalidating them would do nothing. */
