@@ -15,15 +15,15 @@ const nextConfig: NextConfig = {
   // Pages await their params outside <Suspense>, so an unlisted URL renders once, blocking, and is then cached.
   // Profiles (lib/cache/profiles.ts): the webhook accepts their names as a mode too.
   cacheLife: cacheLifeProfiles,
-  // Both cache layers go through our handlers (cache-handlers/): entries and tag state survive restarts, and with
-  // REDIS_URL every instance shares them. `'use cache'` uses cacheHandlers; pages, route handlers and the fetch
+  // Both cache layers go through our handlers (packages/cache-handlers/, its README): entries and tag state survive
+  // restarts, and with REDIS_URL every instance shares them. `'use cache'` uses cacheHandlers; pages, route handlers and the fetch
   // cache use cacheHandler. Next's own in-memory layer is switched off (cacheMaxMemorySize: 0): it would keep
   // serving what another instance already invalidated.
   ...(!benchNextHandlers && {
     cacheHandlers: benchWithoutCache
       ? { default: path.resolve('scripts/bench/no-use-cache.cjs') }
-      : { default: path.resolve('cache-handlers/use-cache.mjs'), remote: path.resolve('cache-handlers/use-cache.mjs') },
-    cacheHandler: path.resolve(benchWithoutCache ? 'scripts/bench/no-page-cache.cjs' : 'cache-handlers/pages.mjs'),
+      : { default: require.resolve('@next-tagged-cache/handlers/use-cache'), remote: require.resolve('@next-tagged-cache/handlers/use-cache') },
+    cacheHandler: benchWithoutCache ? path.resolve('scripts/bench/no-page-cache.cjs') : require.resolve('@next-tagged-cache/handlers/pages'),
     cacheMaxMemorySize: 0,
   }),
   poweredByHeader: false,
@@ -58,10 +58,10 @@ const nextConfig: NextConfig = {
   },
   // The test runner builds into its own directory per database, so a running demo's .next is never touched.
   distDir: process.env.NEXT_DIST_DIR || '.next',
-  // postgres.js and ioredis are Node packages with native or dynamic parts: load them at runtime. (The embedded
-  // database is tooling only: the app never imports it, which the linter enforces.) prom-client too: the cache
-  // handlers (loaded by Node, unbundled) and the app's bundles then share one copy (metrics/registry.mjs).
-  serverExternalPackages: ['postgres', 'ioredis', 'prom-client'],
+  // postgres.js is a Node package with dynamic parts: load it at runtime. (The embedded database is tooling only: the
+  // app never imports it, which the linter enforces.) The cache handlers' package and prom-client too: Node loads
+  // the handlers unbundled, and the app's bundles then share their one copy (the tag store, metrics/registry.mjs).
+  serverExternalPackages: ['postgres', '@next-tagged-cache/handlers', 'prom-client'],
 };
 
 export default nextConfig;

@@ -1,4 +1,4 @@
-// The pages `next build` prerendered are served from the cache from their first request (cache-handlers/
+// The pages `next build` prerendered are served from the cache from their first request (packages/cache-handlers/
 // build-output.mjs): the build's renders are not wasted. Named to run first, before any other spec requests these
 // URLs; `npm test` waits for the server on /robots.txt, none of them.
 import { expect, test } from '@playwright/test';

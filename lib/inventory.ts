@@ -71,7 +71,7 @@ export async function getStock(sku: string) {
 /**
  * Every product's price and stock for /catalog, through Next's fetch cache instead: `fetch` with
  * `cache: 'force-cache'` and `next: { tags }` stores the upstream response in the page layer (cacheHandler,
- * cache-handlers/pages.mjs), and the same tags invalidate it. Shown once, beside getStock above, because the app
+ * packages/cache-handlers/pages.mjs), and the same tags invalidate it. Shown once, beside getStock above, because the app
  * prefers 'use cache': it caches the result (parsed, validated, ready to render) of any async work, and gives each
  * outcome its own lifetime (a failure, briefly). The fetch cache holds one HTTP response, parsed again on every
  * render, and a failed fetch caches nothing: a prerender then cannot finish (measured: outside <Suspense> the page

@@ -1,35 +1,24 @@
 // @ts-check
 // The process's Prometheus metrics (served by GET /api/metrics, shown live on /cache).
 //
-// Plain JavaScript with JSDoc, like cache-handlers/: Node loads the cache handlers at run time, outside Next's bundler,
-// while route handlers and pages are bundled apart from them. Each copy of this module would make its own registry,
-// and the route would serve counters nobody increments. So the one registry and its metrics live on globalThis under
-// a Symbol.for key: whichever copy runs first creates them, every other copy finds them.
+// The cache handlers' package counts nothing itself: it tells its events to listeners (onCacheEvent), and this
+// registry is one. Route handlers and pages are bundled apart from one another: each copy of this module would make
+// its own registry, and the route would serve counters nobody increments. So the one registry and its metrics live
+// on globalThis under a Symbol.for key: whichever copy runs first creates them, every other copy finds them.
+import { memoryUsage, onCacheEvent } from '@next-tagged-cache/handlers';
 import client from 'prom-client';
 
-/**
- * @typedef {'use-cache' | 'pages'} Handler  cache-handlers/use-cache.mjs ('use cache') or pages.mjs (pages, routes, fetch)
- * @typedef {'memory' | 'redis' | 'file'} Layer  this process's LRU, or the shared store behind it
- * @typedef {'action' | 'webhook' | 'seed'} InvalidationSource
- */
+/** @typedef {'action' | 'webhook' | 'seed'} InvalidationSource */
 
 /** @param {client.Registry} registry */
 function createMetrics(registry) {
   const registers = [registry];
-  // Each handler's in-memory layer, read when metrics are collected (with the registry: one per process).
-  /** @type {Map<string, () => { bytes: number, maxBytes: number }>} */
-  const memoryReaders = new Map();
   client.collectDefaultMetrics({ register: registry, prefix: 'ntc_' });
   // prom-client adds a sum of each "active" gauge under a name ending in _total, which Prometheus keeps for counters
   // (promtool refuses it); the gauges by type beside them say the same.
   for (const kind of ['handles', 'requests', 'resources']) registry.removeSingleMetric(`ntc_nodejs_active_${kind}_total`);
-  // Each handler's misses waiting for their set (fillTimer), by handler.
-  /** @type {Map<string, Map<string, number>>} */
-  const missedAt = new Map();
   return {
     registry,
-    memoryReaders,
-    missedAt,
     cacheHits: new client.Counter({
       name: 'ntc_cache_hits_total',
       help: 'Cache reads answered with a fresh entry, by handler and by the layer that held the entry',
@@ -102,8 +91,7 @@ function createMetrics(registry) {
       labelNames: /** @type {const} */ (['handler', 'kind']),
       registers,
       collect() {
-        for (const [handler, read] of memoryReaders) {
-          const { bytes, maxBytes } = read();
+        for (const { handler, bytes, maxBytes } of memoryUsage()) {
           this.set({ handler, kind: 'used' }, bytes);
           this.set({ handler, kind: 'max' }, maxBytes);
         }
@@ -114,46 +102,31 @@ function createMetrics(registry) {
 
 /** @typedef {ReturnType<typeof createMetrics>} Metrics */
 
+/** @param {Metrics} metrics @param {import('@next-tagged-cache/handlers').CacheEvent} event */
+function count(metrics, event) {
+  switch (event.type) {
+    case 'fill':
+      return metrics.renderSeconds.observe({ handler: event.handler }, event.seconds);
+    case 'edge-purge':
+      return metrics.edgePurges.inc({ kind: event.kind });
+    case 'edge-purge-failure':
+      return metrics.edgePurgeFailures.inc({ kind: event.kind });
+    default: {
+      const counter = { hit: metrics.cacheHits, 'stale-hit': metrics.cacheStaleHits, miss: metrics.cacheMisses, set: metrics.cacheSets }[event.type];
+      counter.inc({ handler: event.handler, layer: event.layer });
+    }
+  }
+}
+
 const KEY = Symbol.for('next-tagged-cache.metrics');
 const g = /** @type {Record<symbol, Metrics | undefined>} */ (/** @type {unknown} */ (globalThis));
 
-/** The process's one set of metrics, whichever bundle asks. @returns {Metrics} */
+/** The process's one set of metrics, whichever bundle asks; the first to ask starts counting the cache's events. @returns {Metrics} */
 export function getMetrics() {
-  return (g[KEY] ??= createMetrics(new client.Registry()));
-}
-
-/**
- * Reports the size of a handler's in-memory layer in `ntc_cache_memory_bytes`.
- * @param {Handler} handler
- * @param {() => { bytes: number, maxBytes: number }} read
- */
-export function reportMemoryLayer(handler, read) {
-  getMetrics().memoryReaders.set(handler, read);
-}
-
-/**
- * Times an entry's making from the miss that asked for it to the set that stores it. Bounded: a miss never followed
- * by a set (a render that failed, a 404 not cached) is forgotten after MISS_MEMORY entries.
- * @param {Handler} handler
- */
-export function fillTimer(handler) {
-  const MISS_MEMORY = 1_000;
-  // Per process, not per module copy: the miss may be seen by one copy of a handler and the set by another.
-  const timers = getMetrics().missedAt;
-  let missedAt = timers.get(handler);
-  if (!missedAt) timers.set(handler, (missedAt = new Map()));
-  return {
-    /** @param {string} key */
-    missed(key) {
-      missedAt.delete(key);
-      missedAt.set(key, performance.now());
-      if (missedAt.size > MISS_MEMORY) missedAt.delete(/** @type {string} */ (missedAt.keys().next().value));
-    },
-    /** @param {string} key @param {number} [startedAt] a fallback start when no miss was seen (performance.now()) */
-    filled(key, startedAt) {
-      const start = missedAt.get(key) ?? startedAt;
-      missedAt.delete(key);
-      if (start !== undefined) getMetrics().renderSeconds.observe({ handler }, (performance.now() - start) / 1000);
-    },
-  };
+  let metrics = g[KEY];
+  if (!metrics) {
+    const created = (metrics = g[KEY] = createMetrics(new client.Registry()));
+    onCacheEvent((event) => count(created, event));
+  }
+  return metrics;
 }

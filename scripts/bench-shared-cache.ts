@@ -17,7 +17,7 @@ import { parseSecrets } from '@/lib/webhooks/secrets';
 import { bounded, invalidationToFresh, keepNextEnv, load, ms, sendWebhook, spread } from './bench/harness';
 import { deploymentEnv, NEXT_BIN, startCluster } from './cluster-env';
 import { appSecrets } from './local-secret';
-import { RedisServer } from '../tests/support/redis-server';
+import { RedisServer } from '../packages/cache-handlers/test/redis-server';
 import { embeddedTestDatabase, freePort, run, startServer } from './test-env';
 
 const { values } = parseArgs({

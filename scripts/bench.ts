@@ -23,7 +23,7 @@ import { NEXT_BIN, NGINX_MISSING, deploymentEnv, findNginx, startCluster, startP
 import { VARNISH_MISSING, findVarnishd, newPurgeSecret, startEdge } from './edge-env';
 import { appSecrets } from './local-secret';
 import { Shutdown } from './process/supervise';
-import { RedisServer } from '../tests/support/redis-server';
+import { RedisServer } from '../packages/cache-handlers/test/redis-server';
 import { embeddedTestDatabase, freePort } from './test-env';
 import {
   bounded,

@@ -286,7 +286,7 @@ if ((await run(bin('eslint'), ['.', '--max-warnings=0'], baseEnv)) !== 0) {
   rmSync(reports, { recursive: true, force: true });
   process.exit(1);
 }
-await phase('unit tests', () => vitest('unit', ['tests/unit', 'tests/process', 'inventory/test'], baseEnv));
+await phase('unit tests', () => vitest('unit', ['tests/unit', 'tests/process', 'inventory/test', 'packages/cache-handlers/test'], baseEnv));
 if (values.db !== 'server') await databaseSuite(embeddedTestDatabase, 'embedded');
 if (values.db !== 'embedded') {
   if (await canConnect(SERVER_URL)) {

@@ -7,7 +7,7 @@ import { expect, request as playwrightRequest, test, type APIRequestContext } fr
 import { tags } from '../../lib/cache/tags';
 import { freePort } from '../../db/embedded';
 import { NEXT_BIN, startCluster, startProcess, waitForHttp, type Cluster } from '../../scripts/cluster-env';
-import { RedisServer } from '../../tests/support/redis-server';
+import { RedisServer } from '../../packages/cache-handlers/test/redis-server';
 import { firstAnswer, prerenderedUrls } from '../support/build';
 import { db } from '../support/db';
 import { expectFreshAtOnce, expectFreshSoon, expectStaleThenFresh } from '../support/freshness';
@@ -128,7 +128,7 @@ test("an on-demand post: 'max' on A, and B serves the old title once, then the n
 });
 
 // After 'max' the cluster serves the old content once in all: the first reader (on B) gets it, and the next request,
-// on the other instance, is already fresh: B's first read claimed the one stale serve (cache-handlers/stale-once.mjs).
+// on the other instance, is already fresh: B's first read claimed the one stale serve (packages/cache-handlers/stale-once.mjs).
 for (const kind of ['a prerendered post', 'an on-demand post', 'feed.xml'] as const) {
   test(`${kind}: 'max' on A, one stale response in the whole cluster, then fresh on both`, async () => {
     const p = await post(kind === 'an on-demand post' ? 46 : 0);

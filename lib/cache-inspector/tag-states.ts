@@ -1,6 +1,5 @@
 import 'server-only';
-import { getTagStore } from '@/cache-handlers/tag-store.mjs';
-import type { TagState } from '@/cache-handlers/tag-state.mjs';
+import { tagStates, type TagState } from '@next-tagged-cache/handlers';
 import { patternOf } from './carriers';
 
 /**
@@ -31,11 +30,9 @@ export function conditionOf(tag: string, state: TagState, now: number): TagCondi
  * `_N_T_` path tags, from revalidatePath) are only counted. Catches up with other instances first (Redis).
  */
 export async function readTagConditions(now = Date.now()): Promise<{ byPattern: Map<string, TagCondition[]>; other: number }> {
-  const store = getTagStore();
-  await store.sync();
   const byPattern = new Map<string, TagCondition[]>();
   let other = 0;
-  for (const [tag, state] of store.allStates()) {
+  for (const [tag, state] of await tagStates()) {
     const pattern = patternOf(tag);
     const condition = conditionOf(tag, state, now);
     if (!condition) continue;

@@ -1,6 +1,6 @@
 import 'server-only';
 import { revalidatePath, revalidateTag, updateTag } from 'next/cache';
-import { getTagStore } from '@/cache-handlers/tag-store.mjs';
+import { isInvalidationOutstanding, onInvalidationLanded, recordInvalidation } from '@next-tagged-cache/handlers';
 import { getDb } from '@/db/client';
 import {
   claimDelivery,
@@ -55,7 +55,7 @@ export async function invalidate(list: readonly string[], mode: InvalidationMode
     else if (mode === 'expire') revalidateTag(tag, { expire: 0 });
     else revalidateTag(tag, mode);
   }
-  const { status } = await getTagStore().update(valid, durationsOf(mode), { id: opId });
+  const { status } = await recordInvalidation(valid, durationsOf(mode), { id: opId });
   return status === 'applied' ? 'applied' : 'pending';
 }
 
@@ -66,7 +66,7 @@ export async function invalidate(list: readonly string[], mode: InvalidationMode
 export async function invalidatePaths(paths: readonly string[], opId?: string): Promise<InvalidationStatus> {
   if (paths.length === 0) return 'applied';
   for (const path of paths) revalidatePath(path);
-  const { status } = await getTagStore().update(validateTags(paths.flatMap(pathTags)), undefined, { id: opId });
+  const { status } = await recordInvalidation(validateTags(paths.flatMap(pathTags)), undefined, { id: opId });
   return status === 'applied' ? 'applied' : 'pending';
 }
 
@@ -158,11 +158,10 @@ export function listenForLanded() {
   const key = Symbol.for('next-tagged-cache.landed-listener');
   if (registry[key]) return;
   registry[key] = true;
-  const store = getTagStore();
-  store.onLanded((ids) => {
+  onInvalidationLanded((ids) => {
     const rowIds = [...new Set(ids.map(rowOfOpId).filter((row) => row !== null))].filter((row) => {
       const ops = opIdsOf(row);
-      return !store.isOutstanding(ops.tags) && !store.isOutstanding(ops.paths);
+      return !isInvalidationOutstanding(ops.tags) && !isInvalidationOutstanding(ops.paths);
     });
     if (rowIds.length === 0) return;
     markLanded(getDb(), rowIds).catch((error) => console.error('[revalidations] could not mark landed invalidations:', error));

@@ -1,6 +1,6 @@
 // What the benchmarks (scripts/bench.ts, scripts/bench-shared-cache.ts) share: bounded options, percentiles, a load
 // run, CPU accounting, nginx serving fixed bytes, signed webhooks, and the invalidation → fresh loop. (Their private
-// redis-server is the tests' own, tests/support/redis-server.ts.)
+// redis-server is the tests' own, packages/cache-handlers/test/redis-server.ts.)
 // Everything here listens on and talks to 127.0.0.1 only.
 import autocannon from 'autocannon';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { mergeTagState, tagOp } from '@/cache-handlers/tag-state.mjs';
+import { mergeTagState, tagOp } from '../../packages/cache-handlers/tag-state.mjs';
 import { carriers, carriersByPattern, patternOf } from '@/lib/cache-inspector/carriers';
 import { groupTimeline, type LogRow } from '@/lib/cache-inspector/timeline';
 import { tags, tagVocabulary } from '@/lib/cache/tags';

@@ -14,7 +14,7 @@
 // - A purge not yet taken is kept in a journal in CACHE_DIR until it is: an instance restarted meanwhile sends it
 //   again, or the edge would keep serving what the app no longer does until its TTL ran out.
 import path from 'node:path';
-import { getMetrics } from '../metrics/registry.mjs';
+import { emit } from './metrics.mjs';
 import { Journal, log } from './log.mjs';
 
 /** The response header that carries a cached response's tags to the edge (comma-separated, like Next's own). */
@@ -85,12 +85,12 @@ export function edgePurger(edge, { dir } = {}) {
       await purge(edge, kind, op.tags);
     } catch (error) {
       away = true;
-      getMetrics().edgePurgeFailures.inc({ kind });
+      emit({ type: 'edge-purge-failure', kind });
       log.state('edge-purge', 'failed', `could not purge the edge at ${edge.url} (${errorMessage(error)}): retrying until it answers`);
       return false;
     }
     away = false;
-    getMetrics().edgePurges.inc({ kind });
+    emit({ type: 'edge-purge', kind });
     log.state('edge-purge', 'ok', `the edge at ${edge.url} takes purges again`);
     pending?.done(op.id);
     return true;

@@ -5,10 +5,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { connectRedis, isReady, type CacheRedis } from '@/cache-handlers/redis.mjs';
-import { TagStore } from '@/cache-handlers/tag-store.mjs';
-import { freePort } from '@/db/embedded';
-import { RedisServer } from '../support/redis-server';
+import { connectRedis, isReady, type CacheRedis } from '../redis.mjs';
+import { TagStore } from '../tag-store.mjs';
+import { freePort } from './redis-server';
+import { RedisServer } from './redis-server';
 
 let redis: RedisServer;
 const clients: CacheRedis[] = [];

@@ -5,6 +5,6 @@ export async function loadLocalPageHandler(cacheDir: string) {
   process.env.CACHE_DIR = cacheDir;
   delete process.env.REDIS_URL;
   delete process.env.EDGE_PURGE_URL;
-  const { default: PageCacheHandler } = await import('@/cache-handlers/pages.mjs');
+  const { default: PageCacheHandler } = await import('../pages.mjs');
   return new PageCacheHandler();
 }

@@ -1,12 +1,11 @@
-// The page handler serves what `next build` prerendered from the build's output files (cache-handlers/build-output.mjs),
+// The page handler serves what `next build` prerendered from the build's output files (build-output.mjs),
 // only for the key they were rendered for and not once an invalidation has expired them; and during the build it
 // stores nothing, since no server could read it.
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tags } from '@/lib/cache/tags';
-import { loadLocalPageHandler } from '../support/local-handlers';
+import { loadLocalPageHandler } from './local-handlers';
 
 type Entry = { lastModified: number; value: { rscData?: Buffer; segmentData?: Map<string, Buffer>; body?: Buffer } };
 type Handler = { get(key: string, ctx: object): Promise<Entry | null>; set(key: string, data: unknown, ctx: object): Promise<void> };
@@ -44,11 +43,11 @@ beforeAll(async () => {
     JSON.stringify({ routes: { '/posts/hello': { initialRevalidateSeconds: 3600, initialExpireSeconds: 86_400 }, '/feed.xml': { initialRevalidateSeconds: 900, initialExpireSeconds: 86_400 } }, dynamicRoutes: {} }),
   );
   const pageHeaders = (tag: string) => ({ 'x-next-cache-tags': `_N_T_/layout,${tag}` });
-  built('/posts/hello', post, { '.html': '<h1>Hello</h1>', '.rsc': 'rsc', '.segments/_tree.segment.rsc': 'tree' }, { headers: pageHeaders(tags.post(1)), segmentPaths: ['/_tree'] });
-  built('/feed.xml', feed, { '.body': '<rss/>' }, { headers: { 'content-type': 'application/rss+xml', ...pageHeaders(tags.posts) } });
-  built('/posts/renamed', renamed, { '.html': '<h1>Old title</h1>', '.rsc': 'rsc' }, { headers: pageHeaders(tags.post(2)) });
+  built('/posts/hello', post, { '.html': '<h1>Hello</h1>', '.rsc': 'rsc', '.segments/_tree.segment.rsc': 'tree' }, { headers: pageHeaders('post:1'), segmentPaths: ['/_tree'] });
+  built('/feed.xml', feed, { '.body': '<rss/>' }, { headers: { 'content-type': 'application/rss+xml', ...pageHeaders('posts') } });
+  built('/posts/renamed', renamed, { '.html': '<h1>Old title</h1>', '.rsc': 'rsc' }, { headers: pageHeaders('post:2') });
   handler = (await loadLocalPageHandler(cacheDir)) as unknown as Handler;
-  const { getTagStore } = await import('@/cache-handlers/tag-store.mjs');
+  const { getTagStore } = await import('../tag-store.mjs');
   update = (tags) => getTagStore().update(tags, undefined);
 });
 afterAll(() => rmSync(dist, { recursive: true, force: true }));
@@ -72,7 +71,7 @@ describe("the build's prerendered output", () => {
   });
 
   it('is not served once an invalidation after the build has expired it', async () => {
-    await update([tags.post(2)]);
+    await update(['post:2']);
     expect(await handler.get(renamed, { kind: 'APP_PAGE' })).toBeNull();
   });
 

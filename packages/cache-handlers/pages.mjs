@@ -9,7 +9,7 @@
 //   once (x-nextjs-cache: STALE) and renders a fresh one in the background. Once: the first read anywhere claims
 //   that stale serve (stale-once.mjs); a later read, on any instance, is a miss and waits for the fresh render.
 import { deserialize, serialize } from 'node:v8';
-import { fillTimer, getMetrics, reportMemoryLayer } from '../metrics/registry.mjs';
+import { emit, fillTimer, reportMemoryLayer } from './metrics.mjs';
 import { readBuildOutput } from './build-output.mjs';
 import { config, isBuilding } from './config.mjs';
 import { EDGE_TAGS_HEADER } from './edge.mjs';
@@ -30,10 +30,10 @@ const tagStore = getTagStore();
 // A page from another build references that build's scripts: never serve it to this one (perBuild).
 /** @type {import('./entry-store.mjs').EntryStore<StoredPage>} */
 const entries = entryStoreFor('pages', { perBuild: true });
-const metrics = getMetrics();
 const fills = fillTimer('pages');
 reportMemoryLayer('pages', () => entries.memoryUsage());
-const labels = /** @param {import('../metrics/registry.mjs').Layer | undefined} layer */ (layer) => ({ handler: 'pages', layer: layer ?? entries.sharedLayer });
+/** @param {'hit' | 'stale-hit' | 'miss' | 'set'} type @param {import('./metrics.mjs').Layer | undefined} layer */
+const count = (type, layer) => emit({ type, handler: 'pages', layer: layer ?? entries.sharedLayer });
 
 /**
  * Page and route entries carry their tags (with the implicit `_N_T_` path tags) in a header; fetch entries get them
@@ -85,10 +85,10 @@ export default class PageCacheHandler {
    * @param {Context} ctx
    */
   async get(key, ctx) {
-    /** @type {{ layer?: import('../metrics/registry.mjs').Layer }} */
+    /** @type {{ layer?: import('./metrics.mjs').Layer }} */
     const found = {};
     const miss = () => {
-      metrics.cacheMisses.inc(labels(found.layer));
+      count('miss', found.layer);
       fills.missed(key);
       noteRenderStart(key);
       return null;
@@ -114,9 +114,9 @@ export default class PageCacheHandler {
         // Next renders a fresh one in the background: its set ends that fill.
         fills.missed(key);
         noteRenderStart(key);
-        metrics.cacheStaleHits.inc(labels(found.layer));
+        count('stale-hit', found.layer);
       } else {
-        metrics.cacheHits.inc(labels(found.layer));
+        count('hit', found.layer);
         // Past its revalidate time Next serves it and renders a new one in the background.
         if (dueByTime(entry, ctx)) noteRenderStart(key);
       }
@@ -141,7 +141,7 @@ export default class PageCacheHandler {
       fills.filled(key);
       const timestamp = takeRenderStart(key);
       const layer = await entries.set(key, stored(timestamp, withEdgeTags(data, tags, ctx), ctx.cacheControl, tags), ttlSeconds(ctx.cacheControl));
-      metrics.cacheSets.inc(labels(layer));
+      count('set', layer);
     } catch (error) {
       console.error('[cache] page set failed:', error);
     }
@@ -164,7 +164,7 @@ export default class PageCacheHandler {
  * follows this miss stores its replacement.
  * @param {string} key
  * @param {Context} ctx
- * @param {{ layer?: import('../metrics/registry.mjs').Layer }} found
+ * @param {{ layer?: import('./metrics.mjs').Layer }} found
  * @returns {Promise<StoredPage | undefined>}
  */
 async function fromBuildOutput(key, ctx, found) {

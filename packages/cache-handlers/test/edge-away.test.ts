@@ -6,9 +6,9 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { edgePurger } from '@/cache-handlers/edge.mjs';
-import { TagStore } from '@/cache-handlers/tag-store.mjs';
-import { freePort } from '@/db/embedded';
+import { edgePurger } from '../edge.mjs';
+import { TagStore } from '../tag-store.mjs';
+import { freePort } from './redis-server';
 
 const SECRET = 'a-purge-secret-for-tests';
 const cleanups: (() => unknown)[] = [];

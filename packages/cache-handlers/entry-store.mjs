@@ -46,7 +46,7 @@ export class EntryStore {
    * `found.layer` tells where the answer came from (the shared store when there is none), for the metrics.
    * @param {string} key
    * @param {(record: R) => boolean} usable
-   * @param {{ layer?: import('../metrics/registry.mjs').Layer }} [found]
+   * @param {{ layer?: import('./metrics.mjs').Layer }} [found]
    * @returns {Promise<R | undefined>}
    */
   async get(key, usable, found = {}) {
@@ -68,7 +68,7 @@ export class EntryStore {
    * @param {string} key
    * @param {R} record
    * @param {number} ttlSeconds how long the entry may be served at all (its `expire`)
-   * @returns {Promise<import('../metrics/registry.mjs').Layer>} where it is kept: the shared store, or only memory
+   * @returns {Promise<import('./metrics.mjs').Layer>} where it is kept: the shared store, or only memory
    */
   async set(key, record, ttlSeconds) {
     const id = this.#id(key);

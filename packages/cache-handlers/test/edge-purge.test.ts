@@ -1,16 +1,16 @@
-// The edge purger (cache-handlers/edge.mjs) with the tag store: each invalidation is sent to the edge as a purge of the
+// The edge purger (edge.mjs) with the tag store: each invalidation is sent to the edge as a purge of the
 // right kind before update() returns; a purge the edge refuses is retried until it lands, reported queued meanwhile,
 // and announced to onLanded listeners (which mark the revalidation log applied) when it does. An edge that is away or
-// slow: tests/unit/edge-away.test.ts.
+// slow: edge-away.test.ts.
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { edgeConfig, edgePurger, purgeKind } from '@/cache-handlers/edge.mjs';
-import { TagStore } from '@/cache-handlers/tag-store.mjs';
-import { getMetrics } from '@/metrics/registry.mjs';
+import { edgeConfig, edgePurger, purgeKind } from '../edge.mjs';
+import { TagStore } from '../tag-store.mjs';
+import { onCacheEvent, type CacheEvent } from '../index.mjs';
 
 interface Received {
   method: string;
@@ -66,13 +66,14 @@ describe('edge purges', () => {
     expect(edge.received[2]).toMatchObject({ kind: 'soft', tags: 'post:3' });
   });
 
-  it('retries a refused purge until it lands, reported queued meanwhile; the metrics count both', async () => {
+  it('retries a refused purge until it lands, reported queued meanwhile; its events count both', async () => {
     const edge = await edgeEndpoint();
     const tags = store(edge.url);
     const landed: string[] = [];
     tags.onLanded((ids) => landed.push(...ids));
-    const count = async (metric: 'edgePurges' | 'edgePurgeFailures') => (await getMetrics()[metric].get()).values.find((v) => v.labels.kind === 'hard')?.value ?? 0;
-    const [purgesBefore, failuresBefore] = [await count('edgePurges'), await count('edgePurgeFailures')];
+    const events: CacheEvent[] = [];
+    const stop = onCacheEvent((event) => events.push(event));
+    const count = (type: CacheEvent['type']) => events.filter((event) => event.type === type && 'kind' in event && event.kind === 'hard').length;
     edge.state.failing = true;
     setTimeout(() => (edge.state.failing = false), 600);
     const { id, status } = await tags.update(['post:4'], { expire: 0 });
@@ -80,8 +81,9 @@ describe('edge purges', () => {
     await expect.poll(() => landed, { timeout: 10_000 }).toContain(id);
     expect(edge.received.length).toBeGreaterThan(1);
     expect(edge.received.at(-1)).toMatchObject({ kind: 'hard', tags: 'post:4' });
-    expect(await count('edgePurges')).toBe(purgesBefore + 1);
-    expect(await count('edgePurgeFailures')).toBe(failuresBefore + edge.received.length - 1);
+    expect(count('edge-purge')).toBe(1);
+    expect(count('edge-purge-failure')).toBe(edge.received.length - 1);
+    stop();
   });
 
   it('reports an invalidation the edge has not taken as queued, keeps retrying, and announces it once it lands', async () => {

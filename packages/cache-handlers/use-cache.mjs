@@ -1,8 +1,8 @@
 // @ts-check
 // The `'use cache'` handler (next.config.ts `cacheHandlers.default` and `.remote`). Interface: next/dist/server/lib/
-// cache-handlers/types.d.ts. Entries live in entry-store.mjs, tag state in tag-store.mjs; this file maps Next's
+// next/dist/server/lib/cache-handlers/types.d.ts. Entries live in entry-store.mjs, tag state in tag-store.mjs; this file maps Next's
 // calls onto them with the semantics of Next's own in-memory handler, shared across instances and restarts.
-import { fillTimer, getMetrics, reportMemoryLayer } from '../metrics/registry.mjs';
+import { emit, fillTimer, reportMemoryLayer } from './metrics.mjs';
 import { entryStoreFor } from './entry-store.mjs';
 import { claimStaleServe } from './stale-once.mjs';
 import { getTagStore } from './tag-store.mjs';
@@ -16,10 +16,10 @@ const tagStore = getTagStore();
 const entries = entryStoreFor('use-cache');
 /** A get for a key whose set is still streaming waits for it (the interface requires it). @type {Map<string, Promise<void>>} */
 const pendingSets = new Map();
-const metrics = getMetrics();
 const fills = fillTimer('use-cache');
 reportMemoryLayer('use-cache', () => entries.memoryUsage());
-const labels = /** @param {import('../metrics/registry.mjs').Layer | undefined} layer */ (layer) => ({ handler: 'use-cache', layer: layer ?? entries.sharedLayer });
+/** @param {'hit' | 'stale-hit' | 'miss' | 'set'} type @param {import('./metrics.mjs').Layer | undefined} layer */
+const count = (type, layer) => emit({ type, handler: 'use-cache', layer: layer ?? entries.sharedLayer });
 
 /** @param {StoredEntry} entry @param {string[]} softTags */
 const allTags = (entry, softTags) => (softTags.length ? [...entry.tags, ...softTags] : entry.tags);
@@ -28,7 +28,7 @@ const allTags = (entry, softTags) => (softTags.length ? [...entry.tags, ...softT
 const handler = {
   async get(cacheKey, softTags) {
     await pendingSets.get(cacheKey);
-    /** @type {{ layer?: import('../metrics/registry.mjs').Layer }} */
+    /** @type {{ layer?: import('./metrics.mjs').Layer }} */
     const found = {};
     try {
       const entry = await entries.get(cacheKey, (e) => !tagStore.isExpired(allTags(e, softTags), e.timestamp) && !tagStore.isStale(allTags(e, softTags), e.timestamp), found);
@@ -38,16 +38,16 @@ const handler = {
       // Stale: served once more while Next makes a fresh one in the background (revalidate -1 forces that); only
       // the first read anywhere gets it (stale-once.mjs), a later one is a miss and waits for fresh content.
       if (!entry || !tags || tagStore.isExpired(tags, entry.timestamp) || (stale && !(await claimStaleServe('use-cache', cacheKey, tagStore.staleAt(tags, entry.timestamp))))) {
-        metrics.cacheMisses.inc(labels(found.layer));
+        count('miss', found.layer);
         fills.missed(cacheKey);
         return undefined;
       }
-      (stale ? metrics.cacheStaleHits : metrics.cacheHits).inc(labels(found.layer));
+      count(stale ? 'stale-hit' : 'hit', found.layer);
       return { ...entry, revalidate: stale ? -1 : entry.revalidate, value: streamOf(entry.value) };
     } catch (error) {
       // A cache that cannot answer is a miss, never a failed render.
       console.error('[cache] use-cache get failed:', error);
-      metrics.cacheMisses.inc(labels(found.layer));
+      count('miss', found.layer);
       return undefined;
     }
   },
@@ -65,7 +65,7 @@ const handler = {
       const value = Buffer.from(await new Response(entry.value).arrayBuffer());
       fills.filled(cacheKey, startedAt);
       const { tags, stale, timestamp, expire, revalidate } = entry;
-      metrics.cacheSets.inc(labels(await entries.set(cacheKey, { tags, stale, timestamp, expire, revalidate, value }, expire)));
+      count('set', await entries.set(cacheKey, { tags, stale, timestamp, expire, revalidate, value }, expire));
     } catch (error) {
       console.error('[cache] use-cache set failed:', error);
     } finally {

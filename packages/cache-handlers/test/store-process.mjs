@@ -1,10 +1,10 @@
 // @ts-check
 // A tag store and an entry store in a process of their own, driven one JSON line at a time on stdin (one answer a
 // line on stdout), for tests that limit its file sizes (prlimit: a real write cut short, as a full disk cuts it) and
-// end it with SIGKILL. Started by tests/unit/disk-full.test.ts with DIR set to the cache directory.
+// end it with SIGKILL. Started by disk-full.test.ts with DIR set to the cache directory.
 import { createInterface } from 'node:readline';
-import { EntryStore } from '../../cache-handlers/entry-store.mjs';
-import { TagStore } from '../../cache-handlers/tag-store.mjs';
+import { EntryStore } from '../entry-store.mjs';
+import { TagStore } from '../tag-store.mjs';
 
 const dir = /** @type {string} */ (process.env.DIR);
 /** @type {TagStore | undefined} */

@@ -5,14 +5,14 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { EntryStore } from '@/cache-handlers/entry-store.mjs';
-import { connectRedis, type CacheRedis } from '@/cache-handlers/redis.mjs';
-import { staleClaims } from '@/cache-handlers/stale-once.mjs';
-import { expiredSince, mergeTagState, staleSince, tagOp, type TagOp, type TagState } from '@/cache-handlers/tag-state.mjs';
-import { TagStore } from '@/cache-handlers/tag-store.mjs';
-import { freePort } from '@/db/embedded';
+import { EntryStore } from '../entry-store.mjs';
+import { connectRedis, type CacheRedis } from '../redis.mjs';
+import { staleClaims } from '../stale-once.mjs';
+import { expiredSince, mergeTagState, staleSince, tagOp, type TagOp, type TagState } from '../tag-state.mjs';
+import { TagStore } from '../tag-store.mjs';
+import { freePort } from './redis-server';
 import { workAsyncStorage } from 'next/dist/server/app-render/work-async-storage.external.js';
-import { RedisServer } from '../support/redis-server';
+import { RedisServer } from './redis-server';
 
 const YEAR = { expire: 31_536_000 };
 /** Runs `fn` as Next runs a request's work (the handlers see one request in it). */

@@ -10,11 +10,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { edgePurger } from '@/cache-handlers/edge.mjs';
-import { EntryStore } from '@/cache-handlers/entry-store.mjs';
-import { tagOp } from '@/cache-handlers/tag-state.mjs';
-import { TagStore } from '@/cache-handlers/tag-store.mjs';
-import { freePort } from '@/db/embedded';
+import { edgePurger } from '../edge.mjs';
+import { EntryStore } from '../entry-store.mjs';
+import { tagOp } from '../tag-state.mjs';
+import { TagStore } from '../tag-store.mjs';
+import { freePort } from './redis-server';
 
 const SECRET = 'a-purge-secret-for-tests';
 const cleanups: (() => unknown)[] = [];

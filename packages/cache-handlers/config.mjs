@@ -1,5 +1,5 @@
 // @ts-check
-// The handlers' settings, read from the environment once per process (cache-handlers/README.md, "Settings").
+// The handlers' settings, read from the environment once per process (README.md, "Settings").
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 

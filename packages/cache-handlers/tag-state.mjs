@@ -1,8 +1,8 @@
 // @ts-check
 // What an invalidation does to a tag, as one rule shared by every instance, the local journal and Redis
-// (the Lua copy in redis.mjs mirrors `mergeTagState`; tests/unit/cache-tag-state.test.ts checks both).
+// (the Lua copy in redis.mjs mirrors `mergeTagState`; test/cache-handlers.test.ts checks both).
 //
-// Next.js hands the handlers `updateTags(tags, durations?)` (see ../shared notes, "Cache handlers, in detail"):
+// Next.js hands the handlers `updateTags(tags, durations?)`:
 // - no durations (updateTag, revalidatePath): the tag expires now;
 // - durations (revalidateTag): the tag is stale now, and expires `durations.expire` seconds from now
 //   ('max' → one year, `{ expire: 0 }` → now).

@@ -1,10 +1,9 @@
-// The page handler (cache-handlers/pages.mjs) with local storage: an entry is dated by when its render began.
+// The page handler (pages.mjs) with local storage: an entry is dated by when its render began.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tags } from '@/lib/cache/tags';
-import { loadLocalPageHandler } from '../support/local-handlers';
+import { loadLocalPageHandler } from './local-handlers';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ntc-pages-'));
 let handler: { get(key: string, ctx: object): Promise<unknown>; set(key: string, data: unknown, ctx: object): Promise<void> };
@@ -13,20 +12,20 @@ let now: () => number;
 
 beforeAll(async () => {
   handler = await loadLocalPageHandler(dir);
-  const { getTagStore } = await import('@/cache-handlers/tag-store.mjs');
-  ({ now } = await import('@/cache-handlers/clock.mjs'));
+  const { getTagStore } = await import('../tag-store.mjs');
+  ({ now } = await import('../clock.mjs'));
   update = (tags) => getTagStore().update(tags, undefined);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const ctx = { kind: 'APP_PAGE' };
-const page = (html: string) => ({ kind: 'APP_PAGE', html, headers: { 'x-next-cache-tags': tags.author(1) } });
+const page = (html: string) => ({ kind: 'APP_PAGE', html, headers: { 'x-next-cache-tags': 'author:1' } });
 const stored = { cacheControl: { revalidate: 3600, expire: 86_400 } };
 
 describe('the page handler', () => {
   it('treats a render that began before an invalidation and was stored after it as stale data: a miss', async () => {
     expect(await handler.get('/authors/ada', ctx)).toBeNull(); // a miss: Next starts rendering, reading the old name
-    await update([tags.author(1)]); // the author is renamed meanwhile, perhaps in the same millisecond
+    await update(['author:1']); // the author is renamed meanwhile, perhaps in the same millisecond
     const invalidatedAt = now();
     await handler.set('/authors/ada', page('old name'), stored);
     // A render that begins in the invalidation's own millisecond is taken as older than it (once more is the safe
