@@ -2,11 +2,6 @@ import type { NextConfig } from 'next';
 import path from 'node:path';
 import { cacheLifeProfiles } from './lib/cache/profiles';
 
-// `npm run bench` builds a second copy with caching switched off, to measure what the cache saves.
-const benchWithoutCache = process.env.NTC_BENCH_NO_CACHE === '1';
-// `npm run bench:shared-cache` builds a copy with Next's own (in-memory, single-instance) handlers, to compare.
-const benchNextHandlers = process.env.NTC_BENCH_NEXT_HANDLERS === '1';
-
 const nextConfig: NextConfig = {
   cacheComponents: true,
   partialPrefetching: false,
@@ -19,13 +14,9 @@ const nextConfig: NextConfig = {
   // REDIS_URL every instance shares them. `'use cache'` uses cacheHandlers; pages, route handlers and the fetch
   // cache use cacheHandler. Next's own in-memory layer is switched off (cacheMaxMemorySize: 0): it would keep
   // serving what another instance already invalidated.
-  ...(!benchNextHandlers && {
-    cacheHandlers: benchWithoutCache
-      ? { default: path.resolve('scripts/bench/no-use-cache.cjs') }
-      : { default: path.resolve('cache-handlers/use-cache.mjs'), remote: path.resolve('cache-handlers/use-cache.mjs') },
-    cacheHandler: path.resolve(benchWithoutCache ? 'scripts/bench/no-page-cache.cjs' : 'cache-handlers/pages.mjs'),
-    cacheMaxMemorySize: 0,
-  }),
+  cacheHandlers: { default: path.resolve('cache-handlers/use-cache.mjs'), remote: path.resolve('cache-handlers/use-cache.mjs') },
+  cacheHandler: path.resolve('cache-handlers/pages.mjs'),
+  cacheMaxMemorySize: 0,
   poweredByHeader: false,
   // One id per deployment, the same on every instance (`npm run cluster` sets it): it keys the 'use cache' entries, so a
   // shared cache never serves one build's entries to another, and browsers holding an older build reload instead of
