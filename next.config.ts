@@ -1,11 +1,5 @@
 import type { NextConfig } from 'next';
-import path from 'node:path';
 import { cacheLifeProfiles } from './lib/cache/profiles';
-
-// `npm run bench` builds a second copy with caching switched off, to measure what the cache saves.
-const benchWithoutCache = process.env.NTC_BENCH_NO_CACHE === '1';
-// `npm run bench:shared-cache` builds a copy with Next's own (in-memory, single-instance) handlers, to compare.
-const benchNextHandlers = process.env.NTC_BENCH_NEXT_HANDLERS === '1';
 
 const nextConfig: NextConfig = {
   cacheComponents: true,
@@ -16,16 +10,15 @@ const nextConfig: NextConfig = {
   // Profiles (lib/cache/profiles.ts): the webhook accepts their names as a mode too.
   cacheLife: cacheLifeProfiles,
   // Both cache layers go through our handlers (packages/cache-handlers/, its README): entries and tag state survive
-  // restarts, and with REDIS_URL every instance shares them. `'use cache'` uses cacheHandlers; pages, route handlers and the fetch
-  // cache use cacheHandler. Next's own in-memory layer is switched off (cacheMaxMemorySize: 0): it would keep
+  // restarts, and with REDIS_URL every instance shares them. `'use cache'` uses cacheHandlers; pages, route handlers
+  // and the fetch cache use cacheHandler. Next's own in-memory layer is switched off (cacheMaxMemorySize: 0): it would keep
   // serving what another instance already invalidated.
-  ...(!benchNextHandlers && {
-    cacheHandlers: benchWithoutCache
-      ? { default: path.resolve('scripts/bench/no-use-cache.cjs') }
-      : { default: require.resolve('@next-tagged-cache/handlers/use-cache'), remote: require.resolve('@next-tagged-cache/handlers/use-cache') },
-    cacheHandler: benchWithoutCache ? path.resolve('scripts/bench/no-page-cache.cjs') : require.resolve('@next-tagged-cache/handlers/pages'),
-    cacheMaxMemorySize: 0,
-  }),
+  cacheHandlers: {
+    default: require.resolve('@next-tagged-cache/handlers/use-cache'),
+    remote: require.resolve('@next-tagged-cache/handlers/use-cache'),
+  },
+  cacheHandler: require.resolve('@next-tagged-cache/handlers/pages'),
+  cacheMaxMemorySize: 0,
   poweredByHeader: false,
   // One id per deployment, the same on every instance (`npm run cluster` sets it): it keys the 'use cache' entries, so a
   // shared cache never serves one build's entries to another, and browsers holding an older build reload instead of

@@ -1,7 +1,5 @@
-// What the benchmarks (scripts/bench.ts, scripts/bench-shared-cache.ts) share: bounded options, percentiles, a load
-// run, CPU accounting, nginx serving fixed bytes, signed webhooks, and the invalidation → fresh loop. (Their private
-// redis-server is the tests' own, packages/cache-handlers/test/redis-server.ts.)
-// Everything here listens on and talks to 127.0.0.1 only.
+// The measuring pieces of `npm run bench`: bounded options, percentiles, a load run, a process tree's CPU and memory,
+// nginx serving fixed bytes, signed webhooks, and the invalidation → fresh loop. Loopback only.
 import autocannon from 'autocannon';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -9,27 +7,27 @@ import path from 'node:path';
 import type postgres from 'postgres';
 import { tags } from '@/lib/cache/tags';
 import { signDelivery } from '@/lib/webhooks/secrets';
-import { NGINX_MISSING, findNginx, startProcess, waitForHttp } from '../cluster-env';
+import { NGINX_MISSING, findNginx, startProcess, waitForHttp, type Proc } from '../cluster-env';
 import { freePort } from '../test-env';
 
-const quiet = () => {};
-
 /** A numeric option, refused unless it is a number, then clamped: a benchmark must stop by itself. */
-export function bounded(name: string, value: string | undefined, min: number, max: number): number {
+export function bounded(name: string, value: string, min: number, max: number): number {
   const n = Number(value);
-  if (value === undefined || value.trim() === '' || !Number.isFinite(n)) throw new Error(`--${name} must be a number, got ${value}`);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new Error(`--${name} must be a number, got ${value}`);
   return Math.min(Math.max(n, min), max);
 }
 
-/** The value at percentile `p` of an ascending list. */
-export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-export const sortedCopy = (values: number[]) => [...values].sort((a, b) => a - b);
-export const median = (values: number[]) => percentile(sortedCopy(values), 50);
+/** p50 / p99 / max of a list of durations. */
+export function spread(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  return { p50: at(50), p99: at(99), max: sorted.at(-1)! };
+}
 export const ms = (n: number) => `${n.toFixed(1)} ms`;
 
 /**
  * `next build` points next-env.d.ts at its distDir (.next-bench-…, removed at the end): the returned function puts
- * back what was there before, for editors and tsc. It does nothing if something else has rewritten the file since.
+ * back what was there before, for editors and tsc, unless something else has rewritten the file since.
  */
 export function keepNextEnv(): () => Promise<void> {
   const file = 'next-env.d.ts';
@@ -43,93 +41,68 @@ export function keepNextEnv(): () => Promise<void> {
 
 /**
  * CPU seconds (user + system, every thread) used so far by process `pid` and everything it started (the tether's
- * child, Varnish's and nginx's workers), from /proc; null where there is none. Ended children are not counted, so
+ * command, Varnish's and nginx's workers), from /proc; null where there is none. Ended children are not counted, so
  * read it around work done by processes that stay up.
  */
 export function cpuSeconds(pid: number): number | null {
   if (!existsSync('/proc/self/stat')) return null;
-  const ticksPerSecond = 100; // USER_HZ, 100 on every Linux platform Node runs on
-  const stats = new Map<number, { parent: number; ticks: number }>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+  const stats = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
     try {
       // After the command name in parentheses (which may hold spaces): state, ppid, …, utime (14th), stime (15th).
       const text = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-      stats.set(Number(entry), { parent: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+      stats.set(Number(entry), text.slice(text.lastIndexOf(')') + 2).split(' ').map(Number));
     } catch {
       // ended meanwhile
     }
   }
-  const tree = new Set([pid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [id, { parent }] of stats) {
-      if (tree.has(parent) && !tree.has(id)) {
-        tree.add(id);
-        grew = true;
-      }
-    }
-  }
-  let ticks = 0;
-  for (const id of tree) ticks += stats.get(id)?.ticks ?? 0;
-  return ticks / ticksPerSecond;
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) for (const [id, fields] of stats) if (fields[1] === tree[i]) tree.push(id);
+  // USER_HZ: 100 on every Linux platform Node runs on.
+  return tree.reduce((ticks, id) => ticks + (stats.has(id) ? stats.get(id)![11] + stats.get(id)![12] : 0), 0) / 100;
 }
 
-export interface Load {
-  result: autocannon.Result;
-  /** The first request error (a refused or reset connection, a timeout), to say what went wrong. */
-  firstError?: string;
+/** The server's own memory figures from its /api/metrics (prom-client's process metrics, the cache's gauge), in bytes. */
+export async function serverMemory(origin: string) {
+  const text = await (await fetch(`${origin}/api/metrics`)).text();
+  const value = (name: string, labels = '') => Number(text.match(new RegExp(`^${name}${labels ? `\\{${labels}\\}` : ''} (\\S+)$`, 'm'))?.[1] ?? NaN);
+  const cache = (handler: string) => value('ntc_cache_memory_bytes', `handler="${handler}",kind="used"`);
+  return {
+    rss: value('ntc_process_resident_memory_bytes'),
+    heapUsed: value('ntc_nodejs_heap_size_used_bytes'),
+    heapTotal: value('ntc_nodejs_heap_size_total_bytes'),
+    external: value('ntc_nodejs_external_memory_bytes'),
+    cache: cache('pages') + cache('use-cache'),
+  };
 }
 
-function cannon(options: autocannon.Options): Promise<Load> {
-  return new Promise((resolve, reject) => {
+/** Hands out each path once. */
+export function supply(paths: string[]) {
+  let i = 0;
+  return { next: () => paths[i++], left: () => paths.length - i };
+}
+export type Supply = ReturnType<typeof supply>;
+
+/**
+ * autocannon against `url` for `duration` seconds, each request to `nextPath()` if given. With `amount`, that many
+ * requests instead, all answered before it ends: a miss under load takes seconds, and a run cut off by time would
+ * leave a connection's worth of them out of the rate. `firstError` says what went wrong, if anything did.
+ */
+export function load(url: string, connections: number, duration: number, { nextPath, amount }: { nextPath?: () => string; amount?: number } = {}) {
+  const options: autocannon.Options = {
+    url,
+    ...(amount ? { connections: Math.min(connections, amount), amount } : { connections, duration }),
+    ...(nextPath && { requests: [{ setupRequest: (request) => ({ ...request, path: nextPath() }) }] }),
+  };
+  return new Promise<{ result: autocannon.Result; firstError?: string }>((resolve, reject) => {
     let firstError: string | undefined;
     const instance = autocannon(options, (error, result) => (error ? reject(error) : resolve({ result, firstError })));
     instance.on('reqError', (error) => (firstError ??= String(error?.code ?? error?.message ?? error)));
   });
 }
 
-/**
- * autocannon against `url` for `duration` seconds. With `paths` (misses: every request takes the next one, a URL
- * never requested before), a fixed number of requests instead, `amount`, all of them answered before it ends: a miss
- * under load takes seconds, and a run cut off by time would leave a connection's worth of them out of the rate.
- */
-export async function load({
-  url,
-  connections,
-  duration,
-  paths,
-  amount = 0,
-}: {
-  url: string;
-  connections: number;
-  duration: number;
-  paths?: { next(): string | undefined; left(): number };
-  amount?: number;
-}): Promise<Load> {
-  if (!paths) return cannon({ url, connections, duration });
-  const available = paths.left();
-  if (available < amount) throw new Error(`only ${available} unused paths left for ${amount} requests`);
-  return cannon({
-    url,
-    connections: Math.min(connections, amount),
-    amount,
-    // autocannon builds each request just before it sends it: each takes a path of its own.
-    requests: [{ setupRequest: (request) => ({ ...request, path: paths.next()! }) }],
-  });
-}
-
-export interface Service {
-  url: string;
-  pid: number;
-  /** Resolves with the exit code when the process ends. */
-  exited: Promise<number>;
-  stop(): Promise<void>;
-}
-
 /** nginx answering every request with `body` from a file: the most a server on this machine can do with those bytes. */
-export async function serveBytes(body: string, log: (line: string) => void = quiet): Promise<Service> {
+export async function serveBytes(body: string, log: (line: string) => void): Promise<{ url: string; proc: Proc; stop(): Promise<void> }> {
   const nginxBin = findNginx();
   if (!nginxBin) throw new Error(NGINX_MISSING);
   const port = await freePort();
@@ -149,14 +122,12 @@ export async function serveBytes(body: string, log: (line: string) => void = qui
   // -e stderr: nginx would first try the system's error log; SIGQUIT: it finishes what it serves, then exits.
   const proc = startProcess('nginx', nginxBin, ['-p', dir, '-c', conf, '-e', 'stderr'], process.env, log, { stopSignal: 'SIGQUIT' });
   const stop = () => proc.stop().finally(() => rmSync(dir, { recursive: true, force: true }));
-  const url = `http://127.0.0.1:${port}/`;
-  try {
-    await waitForHttp(url, proc, 15_000);
-  } catch (error) {
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(url, proc, 15_000).catch(async (error) => {
     await stop();
     throw error;
-  }
-  return { url, pid: proc.pid, exited: proc.exited, stop };
+  });
+  return { url, proc, stop };
 }
 
 export type Mode = 'max' | 'expire';
@@ -168,87 +139,46 @@ export async function sendWebhook(origin: string, secret: string, tagList: strin
   if (!response.ok) throw new Error(`webhook answered ${response.status}: ${await response.text()}`);
 }
 
-/** Fetches `url` until `header` says HIT (the cache being measured holds the page); throws if it never does. */
-export async function untilCached(url: string, header: string): Promise<void> {
-  for (let tries = 0; ; tries++) {
-    const response = await fetch(url);
-    await response.arrayBuffer();
-    if (response.headers.get(header) === 'HIT') return;
-    if (tries > 50) throw new Error(`${url} is not kept by the cache (${header}: ${response.headers.get(header)})`);
-  }
-}
-
-export interface InvalidationRun {
-  /** Webhook sent → first response showing the new title. */
-  sentToFreshMs: number;
-  /** Webhook returned → first response showing the new title. */
-  returnedToFreshMs: number;
-  /** Webhook returned → first response that acts on it: the new title, or a stale answer (`x-nextjs-cache: STALE`). */
-  returnedToHeardMs: number;
-  /** Responses with the old title after the webhook returned. */
-  stale: number;
-}
-
 let titles = 0;
 
 /**
- * `runs` times: the page of a post (`posts` in turn) is cached where `url` reads it (`cachedHeader` says HIT), its
- * title changes in the database, `send` delivers the invalidation (`post:<id>`, `mode`), and `url` is read back to
- * back until it shows the new title. The titles are restored (and expired) at the end, even on failure.
+ * `runs` times: `post`'s page is cached where `url` reads it (`cachedHeader` says HIT), its title changes in the
+ * database, `send` delivers the invalidation (`post:<id>`, `mode`), and `url` is read back to back until it shows the
+ * new title. Each run gives the time from sending to fresh, and how many answers had the old title after the webhook
+ * returned. The title is restored (and expired) at the end, even on failure.
  */
-export async function invalidationToFresh({
-  sql,
-  posts,
-  mode,
-  runs,
-  send,
-  url,
-  cachedHeader,
-}: {
+export async function invalidationToFresh(args: {
   sql: postgres.Sql;
-  posts: { id: number; slug: string; title: string }[];
+  post: { id: number; title: string };
   mode: Mode;
   runs: number;
   send: (tagList: string[], mode: Mode) => Promise<void>;
-  url: (post: { slug: string }) => string;
+  url: string;
   cachedHeader: string;
-}): Promise<InvalidationRun[]> {
-  const done: InvalidationRun[] = [];
-  const changed = new Map<number, string>();
+}): Promise<{ sentToFreshMs: number; stale: number }[]> {
+  const { sql, post, mode, url } = args;
+  const done: { sentToFreshMs: number; stale: number }[] = [];
   try {
-    for (let i = 0; i < runs; i++) {
-      const post = posts[i % posts.length];
-      const target = url(post);
-      await untilCached(target, cachedHeader);
+    for (let i = 0; i < args.runs; i++) {
+      for (let tries = 0; (await fetch(url).then((r) => r.arrayBuffer().then(() => r.headers.get(args.cachedHeader)))) !== 'HIT'; tries++) {
+        if (tries > 50) throw new Error(`${url} is not kept by the cache (${args.cachedHeader})`);
+      }
       // Unique in the whole run, so an older change can never pass for this one.
       const title = `${post.title} (bench ${mode} ${++titles})`;
-      changed.set(post.id, post.title);
       await sql`update posts set title = ${title} where id = ${post.id}`;
       const sent = performance.now();
-      await send([tags.post(post.id)], mode);
+      await args.send([tags.post(post.id)], mode);
       const returned = performance.now();
-      let heard: number | undefined;
       let stale = 0;
-      for (;;) {
-        const response = await fetch(target);
-        const fresh = (await response.text()).includes(`>${title}<`);
-        heard ??= fresh || response.headers.get('x-nextjs-cache') === 'STALE' ? performance.now() : undefined;
-        if (fresh) break;
+      while (!(await (await fetch(url)).text()).includes(`>${title}<`)) {
         stale += 1;
-        if (performance.now() - returned > 10_000) throw new Error(`${target} never showed "${title}"`);
+        if (performance.now() - returned > 10_000) throw new Error(`${url} never showed "${title}"`);
       }
-      const now = performance.now();
-      done.push({ sentToFreshMs: now - sent, returnedToFreshMs: now - returned, returnedToHeardMs: heard! - returned, stale });
+      done.push({ sentToFreshMs: performance.now() - sent, stale });
     }
   } finally {
-    for (const [id, title] of changed) await sql`update posts set title = ${title} where id = ${id}`;
-    if (changed.size > 0) await send([...changed.keys()].map((id) => tags.post(id)), 'expire');
+    await sql`update posts set title = ${post.title} where id = ${post.id}`;
+    await args.send([tags.post(post.id)], 'expire');
   }
   return done;
-}
-
-/** p50 / p99 / max of one list of durations. */
-export function spread(values: number[]) {
-  const sorted = sortedCopy(values);
-  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1)! };
 }

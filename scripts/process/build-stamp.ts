@@ -16,13 +16,13 @@ export const BUILD_INPUTS = [
 ];
 
 /**
- * Environment read while building or prerendering (absolute URLs, cache and edge wiring, the sign-in hint). Stored
- * hashed: some hold credentials. NEXT_SERVER_ACTIONS_ENCRYPTION_KEY salts the Server Action ids.
+ * Environment read while building or prerendering (absolute URLs, cache and edge wiring, the sign-in hint, an adapter
+ * changing the config). Stored hashed: some hold credentials. NEXT_SERVER_ACTIONS_ENCRYPTION_KEY salts the Server
+ * Action ids.
  */
 export const BUILD_ENV = [
   'NEXT_SERVER_ACTIONS_ENCRYPTION_KEY', 'NEXT_DEPLOYMENT_ID', 'SITE_URL', 'PORT', 'NEXT_DIST_DIR', 'INVENTORY_API_URL',
-  'CACHE_DIR', 'REDIS_URL', 'CACHE_KEY_PREFIX', 'EDGE_PURGE_URL', 'DEMO_ACCOUNTS', 'NODE_ENV', 'NTC_BENCH_NO_CACHE',
-  'NTC_BENCH_NEXT_HANDLERS',
+  'CACHE_DIR', 'REDIS_URL', 'CACHE_KEY_PREFIX', 'EDGE_PURGE_URL', 'DEMO_ACCOUNTS', 'NODE_ENV', 'NEXT_ADAPTER_PATH',
 ];
 
 const STAMP_FILE = 'ntc-build.json';
