@@ -9,7 +9,6 @@
 // it balances between the instances itself.
 import { parseArgs } from 'node:util';
 import { createDatabase } from '@/db/client';
-import { EmbeddedDatabaseBusyError, startEmbeddedDatabase } from '@/db/embedded';
 import { runMigrations } from '@/db/migrate';
 import { seed } from '@/db/seed';
 import { parseSecrets } from '@/lib/webhooks/secrets';
@@ -30,6 +29,7 @@ import {
 } from './cluster-env';
 import { VARNISH_MISSING, findVarnishd, newPurgeSecret, startEdge, type Edge } from './edge-env';
 import { appSecrets } from './local-secret';
+import { localDatabase } from './process/database';
 import { Shutdown } from './process/supervise';
 
 // Everything that can be refused is checked before anything is started.
@@ -90,15 +90,7 @@ function stopStep<T extends { stop(): Promise<unknown> }>(name: string, thing: T
 const unlessStopping = () => (shutdown.started ? new Promise<never>(() => {}) : Promise.resolve());
 
 try {
-  let url = process.env.DATABASE_URL;
-  if (!url) {
-    try {
-      url = stopStep('the embedded database', await startEmbeddedDatabase()).url;
-    } catch (error) {
-      refuse(error instanceof EmbeddedDatabaseBusyError ? error.message : `Could not start the embedded database: ${error}`);
-    }
-    say('Embedded PostgreSQL started (data in .data/postgres), shared by both instances');
-  }
+  const url = await localDatabase(shutdown);
   await unlessStopping();
   say('Applying migrations');
   await runMigrations(url);

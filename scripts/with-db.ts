@@ -5,6 +5,7 @@
 // Shutdown order: on SIGINT/SIGTERM/SIGHUP (or if our parent dies) the command is stopped first and may finish
 // the requests it is serving, then the database. Neither outlives this process (scripts/process/supervise.ts).
 import { appSecrets } from './local-secret';
+import { localDatabase } from './process/database';
 import { runningDemo } from './process/demo-lock';
 import { Shutdown, spawnTied } from './process/supervise';
 import { withServerHeapBound } from './server-heap';
@@ -30,19 +31,7 @@ let exitCode = 0;
 const shutdown = new Shutdown();
 shutdown.onSignals(() => exitCode);
 
-const env: NodeJS.ProcessEnv = { ...process.env, ...appSecrets() };
-if (!env.DATABASE_URL) {
-  // Imported only when needed: a command given its own DATABASE_URL never loads the embedded database.
-  const { DEFAULT_DATA_DIR, EmbeddedDatabaseBusyError, startEmbeddedDatabase } = await import('@/db/embedded');
-  try {
-    const embedded = shutdown.add('the embedded database', await startEmbeddedDatabase());
-    env.DATABASE_URL = embedded.url;
-    console.log(`Embedded PostgreSQL started (${new URL(embedded.url).host}, data in ${DEFAULT_DATA_DIR}).`);
-  } catch (error) {
-    console.error(error instanceof EmbeddedDatabaseBusyError ? error.message : `Could not start the embedded database: ${error}`);
-    process.exit(1);
-  }
-}
+const env: NodeJS.ProcessEnv = { ...process.env, ...appSecrets(), DATABASE_URL: await localDatabase(shutdown) };
 
 if (!shutdown.started) {
   const serving = command === 'next' && args[0] === 'start';

@@ -98,28 +98,11 @@ export async function databaseStamp(url: string): Promise<string> {
         (select oid::text from pg_database where datname = current_database()) as oid,
         (select string_agg(relname || ':' || relfilenode, ',' order by relname) from pg_class
           where relkind = 'r' and relnamespace = 'public'::regnamespace) as tables,
-        ${await migrationsApplied(sql)} as migrations`;
+        (select count(*)::int from drizzle.__drizzle_migrations) as migrations`;
     return sha(JSON.stringify({ server, ...row }));
   } finally {
     await sql.end();
   }
-}
-
-/** How many migrations the database has applied (drizzle's journal), 0 before the first. */
-export async function countMigrations(url: string): Promise<number> {
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
-  try {
-    return await migrationsApplied(sql);
-  } finally {
-    await sql.end();
-  }
-}
-
-async function migrationsApplied(sql: postgres.Sql): Promise<number> {
-  const [{ exists }] = await sql`select to_regclass('drizzle.__drizzle_migrations') is not null as exists`;
-  if (!exists) return 0;
-  const [{ n }] = await sql`select count(*)::int as n from drizzle.__drizzle_migrations`;
-  return n;
 }
 
 export function buildInputs(root: string, env: Record<string, string | undefined>, database: string): BuildInputs {
