@@ -12,13 +12,16 @@ import client from 'prom-client';
 
 /** @param {client.Registry} registry */
 function createMetrics(registry) {
-  const registers = [registry];
   client.collectDefaultMetrics({ register: registry, prefix: 'ntc_' });
   // prom-client adds a sum of each "active" gauge under a name ending in _total, which Prometheus keeps for counters
   // (promtool refuses it); the gauges by type beside them say the same.
   for (const kind of ['handles', 'requests', 'resources']) registry.removeSingleMetric(`ntc_nodejs_active_${kind}_total`);
+  return { registry, ...cacheMetrics([registry]), ...appMetrics([registry]) };
+}
+
+/** What the cache handlers' events (onCacheEvent) and memoryUsage() are counted in. @param {client.Registry[]} registers */
+function cacheMetrics(registers) {
   return {
-    registry,
     cacheHits: new client.Counter({
       name: 'ntc_cache_hits_total',
       help: 'Cache reads answered with a fresh entry, by handler and by the layer that held the entry',
@@ -50,6 +53,36 @@ function createMetrics(registry) {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     }),
+    edgePurges: new client.Counter({
+      name: 'ntc_edge_purges_total',
+      help: 'Purges the edge cache accepted, by kind (hard: updateTag or expire 0; soft: max)',
+      labelNames: /** @type {const} */ (['kind']),
+      registers,
+    }),
+    edgePurgeFailures: new client.Counter({
+      name: 'ntc_edge_purge_failures_total',
+      help: 'Purge attempts the edge did not accept (each is retried until it does), by kind',
+      labelNames: /** @type {const} */ (['kind']),
+      registers,
+    }),
+    memoryBytes: new client.Gauge({
+      name: 'ntc_cache_memory_bytes',
+      help: "Bytes held by this process's in-memory layer (an LRU bounded by CACHE_MEMORY_MB), and its bound",
+      labelNames: /** @type {const} */ (['handler', 'kind']),
+      registers,
+      collect() {
+        for (const { handler, bytes, maxBytes } of memoryUsage()) {
+          this.set({ handler, kind: 'used' }, bytes);
+          this.set({ handler, kind: 'max' }, maxBytes);
+        }
+      },
+    }),
+  };
+}
+
+/** The app's own counters: invalidations, webhook answers, database queries. @param {client.Registry[]} registers */
+function appMetrics(registers) {
+  return {
     invalidations: new client.Counter({
       name: 'ntc_invalidations_total',
       help: 'Invalidations the app made, by source and mode (path: revalidatePath; one per call, whatever its number of tags)',
@@ -68,34 +101,10 @@ function createMetrics(registry) {
       labelNames: /** @type {const} */ (['status']),
       registers,
     }),
-    edgePurges: new client.Counter({
-      name: 'ntc_edge_purges_total',
-      help: 'Purges the edge cache accepted, by kind (hard: updateTag or expire 0; soft: max)',
-      labelNames: /** @type {const} */ (['kind']),
-      registers,
-    }),
-    edgePurgeFailures: new client.Counter({
-      name: 'ntc_edge_purge_failures_total',
-      help: 'Purge attempts the edge did not accept (each is retried until it does), by kind',
-      labelNames: /** @type {const} */ (['kind']),
-      registers,
-    }),
     dbQueries: new client.Counter({
       name: 'ntc_db_queries_total',
       help: 'Queries sent to PostgreSQL by this process',
       registers,
-    }),
-    memoryBytes: new client.Gauge({
-      name: 'ntc_cache_memory_bytes',
-      help: "Bytes held by this process's in-memory layer (an LRU bounded by CACHE_MEMORY_MB), and its bound",
-      labelNames: /** @type {const} */ (['handler', 'kind']),
-      registers,
-      collect() {
-        for (const { handler, bytes, maxBytes } of memoryUsage()) {
-          this.set({ handler, kind: 'used' }, bytes);
-          this.set({ handler, kind: 'max' }, maxBytes);
-        }
-      },
     }),
   };
 }
