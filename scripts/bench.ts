@@ -76,12 +76,9 @@ const tail: string[] = [];
 const keep = (line: string) => tail.push(line) > 60 && tail.shift();
 
 const shutdown = new Shutdown();
-shutdown.onSignals(
-  () => 130,
-  (signal) => say(`${signal}: stopping everything this bench started`),
-);
-/** After a signal, start nothing more: the shutdown under way exits the process. */
-const unlessStopping = () => (shutdown.started ? new Promise<never>(() => {}) : Promise.resolve());
+shutdown.exitCode = 130;
+shutdown.onSignals((signal) => say(`${signal}: stopping everything this bench started`));
+const unlessStopping = () => shutdown.unlessStopping();
 // A process that ends before the shutdown (a crash, or stopped from outside) makes every later figure meaningless.
 const lost: string[] = [];
 const watch = (name: string, proc: { exited: Promise<number> }) =>

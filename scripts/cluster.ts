@@ -61,19 +61,13 @@ for (const [p, h, what] of needed) {
   if (await portInUse(p, h)) refuse(`Port ${p} is in use (needed for ${what}). Stop what runs there, or choose another PORT.`);
 }
 
-let exitCode = 0;
 const shutdown = new Shutdown();
 // Stopped in the reverse of the order they are added: nginx, then the instances (they finish their requests), then
 // the build if one runs, the inventory service, the database.
-shutdown.onSignals(
-  () => exitCode,
-  (signal) => say(`${signal}: stopping ${front}, the instances (finishing their requests), the inventory service, then the database`),
-);
+shutdown.onSignals((signal) => say(`${signal}: stopping ${front}, the instances (finishing their requests), the inventory service, then the database`));
 async function fail(message: string): Promise<never> {
   if (!shutdown.started) console.error(message);
-  exitCode = 1;
-  await shutdown.run();
-  process.exit(1);
+  return shutdown.exit(1);
 }
 /** Registers something to stop, saying when it has stopped and how long that took. */
 function stopStep<T extends { stop(): Promise<unknown> }>(name: string, thing: T): T {
@@ -86,8 +80,7 @@ function stopStep<T extends { stop(): Promise<unknown> }>(name: string, thing: T
   });
   return thing;
 }
-/** After a signal, start nothing more: the shutdown in progress exits the process. */
-const unlessStopping = () => (shutdown.started ? new Promise<never>(() => {}) : Promise.resolve());
+const unlessStopping = () => shutdown.unlessStopping();
 
 try {
   const url = await localDatabase(shutdown);

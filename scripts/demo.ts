@@ -84,19 +84,9 @@ async function refuseTakenPorts() {
   }
 }
 
-let exitCode = 0;
 const shutdown = new Shutdown();
-shutdown.onSignals(
-  () => exitCode,
-  (signal) => console.log(`\n▸ ${signal}: stopping the app (finishing its requests), the inventory service, then the database`),
-);
-/** After a signal, start nothing more: the shutdown in progress exits the process. */
-const unlessStopping = () => (shutdown.started ? new Promise<never>(() => {}) : Promise.resolve());
-async function fail(code: number) {
-  exitCode = code;
-  await shutdown.run();
-  process.exit(code);
-}
+shutdown.onSignals((signal) => console.log(`\n▸ ${signal}: stopping the app (finishing its requests), the inventory service, then the database`));
+const unlessStopping = () => shutdown.unlessStopping();
 
 const url = await localDatabase(shutdown);
 claim.update({ databaseUrl: url });
@@ -121,7 +111,7 @@ try {
     const backends = [{ name: 'app', host: '127.0.0.1', port: Number(appPort) }];
     const edge = shutdown.add('the edge', await startEdge({ host, port: Number(port), backends, purgeSecret: env.EDGE_PURGE_SECRET!, distDir }));
     void edge.proc.exited.then((code) => {
-      if (!shutdown.started) void fail(code || 1);
+      if (!shutdown.started) void shutdown.exit(code || 1);
     });
   }
   claim.update({ appUrl });
@@ -130,11 +120,11 @@ try {
   console.log(`▸ Up in ${((performance.now() - startedAt) / 1000).toFixed(1)} s. ${signInHelp()}`);
   const code = await app.exited;
   await unlessStopping();
-  await fail(code);
+  await shutdown.exit(code);
 } catch (error) {
   await unlessStopping(); // a Ctrl-C while starting: the app exiting is expected, not an error
   console.error(error);
-  await fail(1);
+  await shutdown.exit(1);
 }
 
 /** The inventory service, unless INVENTORY_API_URL names one; its URL. */
@@ -187,7 +177,7 @@ async function buildIfNeeded(env: NodeJS.ProcessEnv, databaseUrl: string) {
   clearStamp(distDir);
   const built = await shutdown.add('next build', spawnTied('next build', process.execPath, [NEXT_BIN, 'build'], { env })).exited;
   await unlessStopping();
-  if (built !== 0) await fail(built);
+  if (built !== 0) await shutdown.exit(built);
   writeStamp(distDir, inputs);
 }
 

@@ -27,16 +27,13 @@ if (demo && command === 'next' && args[0] === 'build' && distDir === (demo.distD
   process.exit(1);
 }
 
-let exitCode = 0;
 const shutdown = new Shutdown();
-shutdown.onSignals(() => exitCode);
+shutdown.onSignals();
 
 const env: NodeJS.ProcessEnv = { ...process.env, ...appSecrets(), DATABASE_URL: await localDatabase(shutdown) };
 
 if (!shutdown.started) {
   const serving = command === 'next' && args[0] === 'start';
   const child = shutdown.add(command, spawnTied(command, command, args, { env: serving ? withServerHeapBound(env) : env }));
-  exitCode = await child.exited;
-  await shutdown.run();
-  process.exit(exitCode);
+  await shutdown.exit(await child.exited);
 }

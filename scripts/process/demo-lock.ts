@@ -17,6 +17,15 @@ export interface DemoInfo {
 
 export const demoLockFile = (folder: string) => path.join(folder, '.data', 'demo.json');
 
+/** The claim's content, whoever wrote it. */
+function readClaim(file: string): DemoInfo | null {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as DemoInfo;
+  } catch {
+    return null;
+  }
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -28,12 +37,8 @@ function alive(pid: number): boolean {
 
 /** The demo running in `folder`, if any. */
 export function runningDemo(folder: string): DemoInfo | null {
-  try {
-    const info = JSON.parse(readFileSync(demoLockFile(folder), 'utf8')) as DemoInfo;
-    return Number.isInteger(info.pid) && info.pid !== process.pid && alive(info.pid) ? info : null;
-  } catch {
-    return null;
-  }
+  const info = readClaim(demoLockFile(folder));
+  return info && Number.isInteger(info.pid) && info.pid !== process.pid && alive(info.pid) ? info : null;
 }
 
 /**
@@ -46,11 +51,11 @@ export function claimDemo(folder: string):
   const file = demoLockFile(folder);
   mkdirSync(path.dirname(file), { recursive: true });
   let info: DemoInfo = { pid: process.pid };
+  const mine = () => readClaim(file)?.pid === process.pid;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       // 'wx': created only if absent, so of two demos starting together exactly one gets it.
       writeFileSync(file, JSON.stringify(info), { flag: 'wx', mode: 0o600 });
-      const mine = () => runningDemoPid(file) === process.pid;
       return {
         claimed: true,
         update(more) {
@@ -69,14 +74,6 @@ export function claimDemo(folder: string):
     }
   }
   throw new Error(`Could not claim ${file}: another demo keeps claiming it`);
-}
-
-function runningDemoPid(file: string): number | undefined {
-  try {
-    return (JSON.parse(readFileSync(file, 'utf8')) as DemoInfo).pid;
-  } catch {
-    return undefined;
-  }
 }
 
 /** What to tell someone starting a second demo in the same folder. */

@@ -3,7 +3,7 @@
 //   - a Ctrl-C in the terminal reaches only the orchestrator, which then stops its children in a chosen order
 //     (the app first, drained; the database last) instead of all at once;
 //   - if the orchestrator dies without stopping them (SIGKILL, a crash), each tether stops its command.
-import { spawn, type ChildProcess, type StdioNull, type StdioPipe } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -38,13 +38,11 @@ export interface TieOptions {
 /** Starts `command` tied to this process (see the top of this file). */
 export function spawnTied(name: string, command: string, args: string[], options: TieOptions = {}): TiedProcess {
   const { env = process.env, stopSignal = 'SIGTERM', graceMs = 30_000, output = 'inherit', uid, gid } = options;
-  const out: StdioPipe | 'inherit' = output === 'pipe' ? 'pipe' : 'inherit';
-  // stdin is not passed on: a process outside the terminal's foreground group must not read from it.
-  const stdin: StdioNull = 'ignore';
   const child: ChildProcess = spawn(process.execPath, [TETHER, stopSignal, String(graceMs), command, ...args], {
     env,
     detached: true,
-    stdio: [stdin, out, out, 'pipe'],
+    // stdin is not passed on: a process outside the terminal's foreground group must not read from it.
+    stdio: ['ignore', output, output, 'pipe'],
     ...(uid !== undefined && { uid, gid }),
   });
   let running = true;
@@ -76,23 +74,14 @@ export function spawnTied(name: string, command: string, args: string[], options
 }
 
 /**
- * Calls `onGone` if this process's parent dies (npm or a shell killed with SIGKILL): we are then reparented, so
- * our ppid changes. Lets an orchestrator started through `npm run` stop its children rather than run on unseen.
- */
-export function watchParent(onGone: () => void): void {
-  const parent = process.ppid;
-  setInterval(() => {
-    if (process.ppid !== parent) onGone();
-  }, 500).unref();
-}
-
-/**
- * Things to stop in the reverse of the order they were started: the app before the services it uses, the
- * database last. `shutdown` runs once, whatever calls it first (a signal, the parent's death, a failure).
+ * Things to stop in the reverse of the order they were started: the app before the services it uses, the database
+ * last. The shutdown runs once, whatever starts it first (a signal, the parent's death, a failure, the end).
  */
 export class Shutdown {
   private readonly steps: { name: string; stop: () => Promise<unknown> }[] = [];
   private running: Promise<void> | undefined;
+  /** What the process exits with after a signal. */
+  exitCode = 0;
 
   get started() {
     return this.running !== undefined;
@@ -113,14 +102,31 @@ export class Shutdown {
     return this.running;
   }
 
-  /** Runs the shutdown on SIGINT/SIGTERM/SIGHUP and when the parent process dies, then exits with `code()`. */
-  onSignals(code: () => number = () => 0, log: (signal: string) => void = () => {}) {
+  /** Stops everything, then exits with `code`. */
+  async exit(code: number): Promise<never> {
+    this.exitCode = code;
+    await this.run();
+    process.exit(code);
+  }
+
+  /** After a signal, start nothing more: once the shutdown is under way this never resolves (it exits the process). */
+  unlessStopping(): Promise<void> {
+    return this.started ? new Promise<never>(() => {}) : Promise.resolve();
+  }
+
+  /**
+   * Runs the shutdown, then exits with `exitCode`, on SIGINT/SIGTERM/SIGHUP and when the parent process dies (npm or a
+   * shell killed with SIGKILL: we are then reparented, so our ppid changes), so that an orchestrator started through
+   * `npm run` stops its children rather than run on unseen.
+   */
+  onSignals(log: (signal: string) => void = () => {}) {
     const handle = (signal: string) => {
       if (this.started) return;
       log(signal);
-      void this.run().then(() => process.exit(code()));
+      void this.run().then(() => process.exit(this.exitCode));
     };
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, handle);
-    watchParent(() => handle('parent exited'));
+    const parent = process.ppid;
+    setInterval(() => process.ppid !== parent && handle('parent exited'), 500).unref();
   }
 }
