@@ -11,7 +11,7 @@ import postgres from 'postgres';
 
 /** The files and folders whose content goes into the build (or decides what it prerenders: migrations, seed). */
 export const BUILD_INPUTS = [
-  'app', 'lib', 'db', 'cache-handlers', 'metrics', 'public', 'proxy.ts', 'instrumentation.ts', 'next.config.ts',
+  'app', 'lib', 'db', 'packages/cache-handlers', 'metrics', 'public', 'proxy.ts', 'instrumentation.ts', 'next.config.ts',
   'package.json', 'package-lock.json', 'postcss.config.mjs', 'tailwind.config.ts', 'tailwind.config.js', 'tsconfig.json',
 ];
 
