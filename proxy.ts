@@ -3,7 +3,7 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { newRequestId, REQUEST_ID_HEADER } from '@/lib/form-result';
 import { safeNext } from '@/lib/safe-next';
 import { studioPostAccess } from '@/lib/studio/access';
-import { userFromHeaders } from '@/lib/studio/session';
+import { userFromHeaders } from '@/lib/session';
 
 // Before any URL with a percent sign, any request in draft mode, and before the sign-in page and the studio render:
 // - a path with an escape that does not decode (`%ff` is no UTF-8, `%zz` no hex, `%` cut short) is a 400 here. Next
@@ -11,7 +11,7 @@ import { userFromHeaders } from '@/lib/studio/session';
 //   an App Router build does not have: a bare 500, logged nowhere;
 // - draft mode counts only for someone signed in to the studio (draftModeGate);
 // - visitors without a session cookie are sent to sign in (a fast redirect, NOT the authorization check: every
-//   studio page and Server Action verifies the session and the permission itself, lib/studio/session.ts);
+//   studio page and Server Action verifies the session and the permission itself, lib/session.ts);
 // - a form post gets a request id, so a Server Action can hand its result to the page rendered after it when the
 //   form was sent without JavaScript (lib/form-result.ts);
 // - a studio post page that will say "not found" or "not yours" is rewritten to a page prerendered as 404 or 403,

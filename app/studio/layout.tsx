@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { signOut } from '@/lib/studio/auth-actions';
-import { getViewer } from '@/lib/studio/session';
+import { getViewer } from '@/lib/session';
 
 export const metadata = { title: 'Studio', robots: { index: false } };
 // The studio is per-user and request-time throughout. It renders completely on the server before anything is

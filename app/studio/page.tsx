@@ -4,7 +4,7 @@ import type { StudioPost } from '@/db/queries/studio';
 import { setPostStatus } from '@/lib/studio/actions';
 import { getPostToEdit, getStudioPosts } from '@/lib/studio/data';
 import { studioMessage } from '@/lib/studio/notices';
-import { canEditPost } from '@/lib/studio/session';
+import { canEditPost } from '@/lib/session';
 import { requireUser } from './_components/require-user';
 
 // Blocking by design, like the studio layout: the whole page, the signed-in user included, is rendered before

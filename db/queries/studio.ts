@@ -1,7 +1,7 @@
 // The studio's reads and writes. Permission checks live in lib/studio/*, which calls these.
 import { and, asc, desc, eq, inArray, lt, ne, or, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../client';
-import { authors, categories, posts, postTopics, topics, user } from '../schema';
+import { authors, categories, posts, postTopics, topics } from '../schema';
 import { encodeCursor, type Cursor } from './blog';
 
 export const STUDIO_PAGE_SIZE = 50;
@@ -192,17 +192,6 @@ export async function categoryIdsExist(db: Executor, categoryId: number, topicId
   const [category] = await db.select({ id: categories.id }).from(categories).where(eq(categories.id, categoryId));
   const found = topicIds.length ? await db.select({ id: topics.id }).from(topics).where(inArray(topics.id, topicIds)) : [];
   return { category: Boolean(category), topics: found.length === new Set(topicIds).size };
-}
-
-/** The signed-in user's role and the author they write as. */
-export async function getStudioUser(db: Database, userId: string) {
-  const [row] = await db
-    .select({ id: user.id, name: user.name, email: user.email, role: user.role, authorId: authors.id })
-    .from(user)
-    .leftJoin(authors, eq(authors.userId, user.id))
-    .where(eq(user.id, userId))
-    .limit(1);
-  return row ?? null;
 }
 
 export async function getAuthorProfile(db: Executor, authorId: number) {

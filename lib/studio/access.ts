@@ -1,7 +1,7 @@
 import 'server-only';
 import { getDb } from '@/db/client';
 import { getPostOwner } from '@/db/queries/studio';
-import { canEditPost, userFromHeaders } from './session';
+import { canEditPost, userFromHeaders } from '@/lib/session';
 
 /** /studio/posts/<id> and /studio/posts/<id>/delete */
 const POST_PAGE = /^\/studio\/posts\/([^/]+)(?:\/delete)?\/?$/;

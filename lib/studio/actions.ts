@@ -14,7 +14,7 @@ import { changedSince, differingFields, fingerprint } from './conflict';
 import { formFields, parsePostTarget, parseRowAction, postFormSchema, profileSchema, type PostFormValues } from './post-form';
 import { PROFILE_FORM, postFormKey } from './form-keys';
 import { studioErrors, studioListUrl } from './notices';
-import { auditActor, canEditPost, getCurrentUser, type StudioUser } from './session';
+import { auditActor, canEditPost, getCurrentUser, type StudioUser } from '@/lib/session';
 import { validatedActionWithUser, type Checked } from './validated-action';
 
 export interface PostFormState {

@@ -1,4 +1,5 @@
-// Full-page preview of a post at its public URL, with Next's Draft Mode.
+// Full-page preview of a post at its public URL, with Next's Draft Mode: starting and leaving it (what the post page
+// shows in it: lib/post-preview.ts).
 //
 // Draft Mode alone is no permission: its cookie (`__prerender_bypass`) is one value per build, the same for every
 // browser that has it. So it only switches the page into a per-request render; what that render may show is
@@ -10,37 +11,17 @@
 // reader can get.
 import 'server-only';
 import { draftMode } from 'next/headers';
-import { cache } from 'react';
 import { getDb } from '@/db/client';
 import * as q from '@/db/queries/previews';
 import { categoryIdsExist, getEditablePost } from '@/db/queries/studio';
-import { renderMarkdown } from '@/lib/markdown';
 import { readForm } from '@/lib/request-body';
 import { isSlug } from '@/lib/slug';
 import { parseDbInt, parsePostForm } from './post-form';
 import { SERVER_ACTION_BODY_LIMIT_BYTES } from './form-limits';
-import { canEditPost, getCurrentUser } from './session';
+import { canEditPost, getCurrentUser } from '@/lib/session';
 
 /** How long one "Preview" click lasts: long enough to read the page, short enough that a grant does not linger. */
 export const PREVIEW_TTL_MS = 10 * 60_000;
-
-/** What the public post page shows, from the cache or from a preview. */
-export interface PostView {
-  slug: string;
-  title: string;
-  excerpt: string;
-  html: string;
-  /** Null for a draft: never published. */
-  publishedAt: Date | null;
-  author: { slug: string; name: string };
-  category: { slug: string; name: string };
-  topics: { id: number; slug: string; name: string }[];
-}
-
-export type PostPreview =
-  /** Draft Mode is on, but nothing is previewed here for this request: the page shows what every reader sees. */
-  | { kind: 'public' }
-  | { kind: 'preview'; postId: number; post: PostView; status: 'draft' | 'published'; expiresAt: Date };
 
 const text = (status: number, message: string) =>
   new Response(message, { status, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' } });
@@ -115,39 +96,3 @@ export async function exitPreview(request: Request): Promise<Response> {
   // Only a slug's shape is accepted as the target: never a URL a client chose.
   return new Response(null, { status: 303, headers: { location: isSlug(slug) ? `/posts/${slug}` : '/', 'cache-control': 'no-store' } });
 }
-
-/**
- * For the post page and its metadata: null without Draft Mode (every normal request, and the build's prerender,
- * where Draft Mode is always off: the page stays static). With it, the preview this request may see, checked now:
- * the session, the permission, the stored preview and its expiry. Deduplicated per request.
- */
-export const getPostPreview = cache(async (slug: string): Promise<PostPreview | null> => {
-  if (!(await draftMode()).isEnabled) return null;
-  const user = await getCurrentUser();
-  if (!user) return { kind: 'public' };
-  const db = getDb();
-  const post = await q.getPostAtSlug(db, slug);
-  if (!post || !canEditPost(user, { authorId: post.author.id })) return { kind: 'public' };
-  const stored = await q.getPreview(db, user.id, post.id);
-  if (!stored) return { kind: 'public' };
-  const { values } = stored;
-  const { category, topics } = await q.getPreviewTaxonomy(db, values.categoryId, values.topicIds);
-  if (!category) return { kind: 'public' }; // deleted since the preview started
-  return {
-    kind: 'preview',
-    postId: post.id,
-    status: post.status,
-    expiresAt: stored.expiresAt,
-    post: {
-      slug: post.slug,
-      title: values.title,
-      excerpt: values.excerpt,
-      // The public page's renderer and sanitiser: the preview shows exactly what saving would publish.
-      html: renderMarkdown(values.body),
-      publishedAt: post.publishedAt,
-      author: post.author,
-      category,
-      topics,
-    },
-  };
-});

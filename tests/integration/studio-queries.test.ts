@@ -5,6 +5,7 @@ import { runMigrations } from '@/db/migrate';
 import { decodeCursor } from '@/db/queries/blog';
 import { getProductBySku, listProducts } from '@/db/queries/catalog';
 import * as studio from '@/db/queries/studio';
+import { getStudioUser } from '@/db/queries/users';
 import { seed } from '@/db/seed';
 
 const { db, sql } = createDatabase(databaseUrl());
@@ -26,9 +27,9 @@ const input = (over: Partial<studio.PostInput> = {}): studio.PostInput => ({
 
 describe('studio users', () => {
   it('knows each demo user’s role and author', async () => {
-    expect(await studio.getStudioUser(db, 'user-ada')).toMatchObject({ role: 'author', authorId: 1, email: 'ada@example.com' });
-    expect(await studio.getStudioUser(db, 'user-lena')).toMatchObject({ role: 'editor', authorId: 4 });
-    expect(await studio.getStudioUser(db, 'nobody')).toBeNull();
+    expect(await getStudioUser(db, 'user-ada')).toMatchObject({ role: 'author', authorId: 1, email: 'ada@example.com' });
+    expect(await getStudioUser(db, 'user-lena')).toMatchObject({ role: 'editor', authorId: 4 });
+    expect(await getStudioUser(db, 'nobody')).toBeNull();
   });
 });
 

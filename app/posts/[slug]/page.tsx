@@ -5,9 +5,13 @@ import { getPost, getPrerenderedPostSlugs } from '@/lib/blog';
 import { slugParam } from '@/lib/route-params';
 import { NOT_FOUND_METADATA, pageMetadata } from '@/lib/site';
 import { atLeastOne, PLACEHOLDER_PARAM } from '@/lib/static-params';
-import { getPostPreview } from '@/lib/studio/preview';
+import { getPostPreview } from '@/lib/post-preview';
 import { PostArticle } from './post-article';
 import { PreviewBar } from './preview-bar';
+
+// Served from the cache, never rendered per request (Next's ensureStatic): a change that would render this page
+// per request (request data, an uncached read, a too-short cacheLife) fails `next build`.
+export const ensureStatic = 'navigation';
 
 // The newest posts are prerendered at build time; any other post renders on its first request, then is cached.
 export async function generateStaticParams() {

@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { FormattedDate } from '@/app/_components/formatted-date';
-import type { PostView } from '@/lib/studio/preview';
+import type { PostView } from '@/lib/post-preview';
 
 /** A post as readers see it: from the cache, or (the same markup) from a preview. */
 export function PostArticle({ post, footer }: { post: PostView; footer: React.ReactNode }) {

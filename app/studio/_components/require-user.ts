@@ -1,5 +1,5 @@
 import { redirect } from 'next/navigation';
-import { getViewer, type StudioViewer } from '@/lib/studio/session';
+import { getViewer, type StudioViewer } from '@/lib/session';
 
 /** For studio pages: the signed-in user, or a redirect to sign in (the proxy catches most cases earlier). */
 export async function requireUser(path: string): Promise<StudioViewer> {

@@ -6,7 +6,7 @@ import type { PostFormState } from '@/lib/studio/actions';
 import { postFormKey } from '@/lib/studio/form-keys';
 import { fingerprint } from '@/lib/studio/conflict';
 import { getPostToEdit } from '@/lib/studio/data';
-import { canEditPost } from '@/lib/studio/session';
+import { canEditPost } from '@/lib/session';
 import { PostForm } from '../../_components/post-form';
 import { requireUser } from '../../_components/require-user';
 

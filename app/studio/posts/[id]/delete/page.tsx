@@ -3,7 +3,7 @@ import { forbidden, notFound } from 'next/navigation';
 import { SubmitButton } from '@/app/_components/submit-button';
 import { deletePost } from '@/lib/studio/actions';
 import { getPostToEdit } from '@/lib/studio/data';
-import { canEditPost } from '@/lib/studio/session';
+import { canEditPost } from '@/lib/session';
 import { requireUser } from '../../../_components/require-user';
 
 // Blocking by design, like the studio layout: the whole page, the signed-in user included, is rendered before

@@ -2,7 +2,7 @@ import 'server-only';
 import { cacheLife } from 'next/cache';
 import { headers } from 'next/headers';
 import { getDb, rethrowUnavailable } from '@/db/client';
-import { getStudioUser } from '@/db/queries/studio';
+import { getStudioUser } from '@/db/queries/users';
 import { getAuth } from '@/lib/auth';
 
 export interface StudioUser {
