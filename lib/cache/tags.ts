@@ -14,22 +14,14 @@ const key = (value: string | number) => {
   return text;
 };
 
+/** The tag builders. What each tag covers is said once, in tagVocabulary below (the /cache page shows it too). */
 export const tags = {
-  /**
-   * Carried by every entry built from our database (every public page and the studio; not the inventory
-   * service's price and stock). `npm run db:seed` sends it: a reseed replaces every row, including ones that
-   * only a cached 404 knew about, so no narrower set of tags could name everything it changed.
-   */
   content: 'content',
-  /** The site-wide lists of posts: home, archive pages, feed, sitemap. */
   posts: 'posts',
-  /** The list of published posts in one category / by one author / with one topic. */
   postsInCategory: (slug: string) => `posts:category:${key(slug)}`,
   postsByAuthor: (id: number) => `posts:author:${key(id)}`,
   postsWithTopic: (slug: string) => `posts:topic:${key(slug)}`,
-  /** One post's content, wherever it is shown: its page, and every list page and the feed that show its title. */
   post: (id: number) => `post:${key(id)}`,
-  /** A lookup by slug, including the 404 for a slug that doesn't exist (yet). */
   postSlug: (slug: string) => `post-slug:${key(slug)}`,
   categories: 'categories',
   category: (slug: string) => `category:${key(slug)}`,
@@ -37,11 +29,9 @@ export const tags = {
   author: (id: number) => `author:${key(id)}`,
   topics: 'topics',
   topic: (slug: string) => `topic:${key(slug)}`,
-  /** Every price and stock figure from the inventory service. */
   inventory: 'inventory',
   product: (sku: string) => `product:${key(sku)}`,
   products: 'products',
-  /** The studio's post lists: every post (what editors see) and one author's posts. Never served to the public. */
   studio: 'studio',
   studioAuthor: (id: number) => `studio:author:${key(id)}`,
 } as const;
@@ -52,7 +42,7 @@ const SKU = '[A-Z0-9]+(?:-[A-Z0-9]+)*';
 
 /** Every tag the app uses: its shape, a pattern that recognises it, and what it covers. */
 export const tagVocabulary: { pattern: string; match: RegExp; meaning: string }[] = [
-  { pattern: tags.content, match: /^content$/, meaning: 'everything built from our database: every public page and the studio (sent by the seed after it replaces the content)' },
+  { pattern: tags.content, match: /^content$/, meaning: "everything built from our database: every public page and the studio, not the inventory service's figures (sent by the seed after it replaces every row, including ones only a cached 404 knew about)" },
   { pattern: tags.posts, match: /^posts$/, meaning: 'the site-wide lists of posts: home, archive pages, feed, sitemap' },
   { pattern: 'posts:category:<slug>', match: new RegExp(`^posts:category:${SLUG}$`), meaning: 'the list of published posts in one category' },
   { pattern: 'posts:author:<id>', match: new RegExp(`^posts:author:${ID}$`), meaning: 'the list of published posts by one author' },
@@ -68,8 +58,8 @@ export const tagVocabulary: { pattern: string; match: RegExp; meaning: string }[
   { pattern: tags.products, match: /^products$/, meaning: 'the catalog list of products (descriptions from our database)' },
   { pattern: 'product:<sku>', match: new RegExp(`^product:${SKU}$`), meaning: 'one product: its name, description, price and stock, on its page and in the catalog list' },
   { pattern: tags.inventory, match: /^inventory$/, meaning: 'every price and stock figure from the inventory service' },
-  { pattern: tags.studio, match: /^studio$/, meaning: "the studio's list of every post (editors)" },
-  { pattern: 'studio:author:<id>', match: new RegExp(`^studio:author:${ID}$`), meaning: "the studio's list of one author's posts" },
+  { pattern: tags.studio, match: /^studio$/, meaning: "the studio's list of every post (editors; never served to the public)" },
+  { pattern: 'studio:author:<id>', match: new RegExp(`^studio:author:${ID}$`), meaning: "the studio's list of one author's posts (never served to the public)" },
 ];
 
 /** True for a tag this app can produce; the webhook refuses others, since invalidating them would do nothing. */
