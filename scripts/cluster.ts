@@ -8,10 +8,6 @@
 // `--edge`: Varnish (deploy/varnish/, the edge cache, purged by the instances' invalidations) on PORT instead of nginx;
 // it balances between the instances itself.
 import { parseArgs } from 'node:util';
-import { createDatabase } from '@/db/client';
-import { runMigrations } from '@/db/migrate';
-import { seed } from '@/db/seed';
-import { parseSecrets } from '@/lib/webhooks/secrets';
 import {
   DEFAULT_REDIS_URL,
   INSTANCE_NAMES,
@@ -24,12 +20,11 @@ import {
   requireRedis,
   startCluster,
   startProcess,
-  waitForHttp,
   type Cluster,
 } from './cluster-env';
 import { VARNISH_MISSING, findVarnishd, newPurgeSecret, startEdge, type Edge } from './edge-env';
 import { appSecrets } from './local-secret';
-import { localDatabase } from './process/database';
+import { localDatabase, migrateAndSeed, startInventory } from './process/services';
 import { Shutdown } from './process/supervise';
 
 // Everything that can be refused is checked before anything is started.
@@ -61,7 +56,7 @@ for (const [p, h, what] of needed) {
   if (await portInUse(p, h)) refuse(`Port ${p} is in use (needed for ${what}). Stop what runs there, or choose another PORT.`);
 }
 
-const shutdown = new Shutdown();
+const shutdown = new Shutdown((name, ms) => say(`Stopped ${name} (${Math.round(ms)} ms)`));
 // Stopped in the reverse of the order they are added: nginx, then the instances (they finish their requests), then
 // the build if one runs, the inventory service, the database.
 shutdown.onSignals((signal) => say(`${signal}: stopping ${front}, the instances (finishing their requests), the inventory service, then the database`));
@@ -69,45 +64,17 @@ async function fail(message: string): Promise<never> {
   if (!shutdown.started) console.error(message);
   return shutdown.exit(1);
 }
-/** Registers something to stop, saying when it has stopped and how long that took. */
-function stopStep<T extends { stop(): Promise<unknown> }>(name: string, thing: T): T {
-  shutdown.add(name, {
-    stop: async () => {
-      const started = performance.now();
-      await thing.stop();
-      say(`Stopped ${name} (${Math.round(performance.now() - started)} ms)`);
-    },
-  });
-  return thing;
-}
 const unlessStopping = () => shutdown.unlessStopping();
 
 try {
   const url = await localDatabase(shutdown);
   await unlessStopping();
-  say('Applying migrations');
-  await runMigrations(url);
-  const { db, sql } = createDatabase(url, { max: 1 });
-  const seeded = await seed(db, { ifEmpty: true }).finally(() => sql.end());
-  say(seeded ? `Seeded ${seeded} demo posts` : 'Database already has content');
+  await migrateAndSeed(url);
   await unlessStopping();
 
   const secrets = appSecrets();
-  let inventoryUrl = process.env.INVENTORY_API_URL;
-  if (!inventoryUrl) {
-    inventoryUrl = `http://127.0.0.1:${inventoryPort}`;
-    say(`Starting the inventory service on ${inventoryUrl} (data in .data/inventory); it notifies the app through ${front}`);
-    const inventory = stopStep(
-      'the inventory service',
-      startProcess('inventory', process.execPath, ['--import', 'tsx', 'inventory/server.ts'], {
-        ...process.env,
-        INVENTORY_PORT: String(inventoryPort),
-        INVENTORY_WEBHOOK_URL: `http://127.0.0.1:${port}/api/revalidate`,
-        INVENTORY_WEBHOOK_SECRET: parseSecrets(secrets.REVALIDATE_SECRET)[0],
-      }),
-    );
-    await waitForHttp(`${inventoryUrl}/health`, inventory, 30_000);
-  }
+  // It notifies the app through the front (nginx or Varnish), as another system would.
+  const inventoryUrl = process.env.INVENTORY_API_URL || (await startInventory(shutdown, String(inventoryPort), `http://127.0.0.1:${port}`));
 
   // One Server Actions key and one deployment id, for the build and for every instance.
   const deployment = deploymentEnv();
@@ -136,8 +103,8 @@ try {
   say(`Starting instances a and b on 127.0.0.1:${ports.a} and :${ports.b}, and ${front} on ${host}:${port}`);
   // Registered before they start, so a Ctrl-C during the start stops what did start.
   const running: { cluster?: Cluster; varnish?: Edge } = {};
-  stopStep('the instances', { stop: async () => running.cluster?.stop() });
-  stopStep(front, { stop: async () => (edge ? running.varnish?.stop() : running.cluster?.nginx?.stop()) });
+  shutdown.add('the instances', { stop: async () => running.cluster?.stop() });
+  shutdown.add(front, { stop: async () => (edge ? running.varnish?.stop() : running.cluster?.nginx?.stop()) });
   const cluster = (running.cluster = await startCluster({ env: appEnv, distDir, ports, nginx: !edge, host, keepCopies: true }));
   await unlessStopping();
   if (edge) {

@@ -7,17 +7,13 @@
 // (scripts/process/build-stamp.ts); `--rebuild` forces one.
 // `--edge`: the edge cache (Varnish, deploy/varnish/) serves on PORT, the app on PORT+1; every invalidation purges it.
 import { parseArgs } from 'node:util';
-import { createDatabase } from '@/db/client';
-import { runMigrations } from '@/db/migrate';
-import { seed } from '@/db/seed';
 import { DEMO_PASSWORD, seedUsers } from '@/db/seed-data';
-import { parseSecrets } from '@/lib/webhooks/secrets';
 import { NEXT_BIN, checkServerActionsKey, portInUse, waitForHttp } from './cluster-env';
 import { VARNISH_MISSING, appEnvBehindEdge, findVarnishd, newPurgeSecret, startEdge } from './edge-env';
 import { appSecrets, serverActionsKey } from './local-secret';
 import { buildInputs, clearStamp, completeBuildId, databaseStamp, rebuildReasons, writeStamp } from './process/build-stamp';
-import { localDatabase } from './process/database';
 import { claimDemo, secondDemoMessage } from './process/demo-lock';
+import { localDatabase, migrateAndSeed, startInventory } from './process/services';
 import { Shutdown, spawnTied } from './process/supervise';
 import { withServerHeapBound } from './server-heap';
 
@@ -92,13 +88,9 @@ const url = await localDatabase(shutdown);
 claim.update({ databaseUrl: url });
 try {
   await unlessStopping();
-  console.log('▸ Applying migrations');
-  await runMigrations(url);
-  const { db, sql } = createDatabase(url, { max: 1 });
-  const seeded = await seed(db, { ifEmpty: true }).finally(() => sql.end());
-  console.log(seeded ? `▸ Seeded ${seeded} demo posts` : '▸ Database already has content');
+  await migrateAndSeed(url);
   await unlessStopping();
-  const inventoryUrl = startInventory();
+  const inventoryUrl = process.env.INVENTORY_API_URL || (await startInventory(shutdown, inventoryPort, `http://${local(host)}:${port}`));
   claim.update({ inventoryUrl });
   const env = environment(url, inventoryUrl);
   await buildIfNeeded(env, url);
@@ -125,21 +117,6 @@ try {
   await unlessStopping(); // a Ctrl-C while starting: the app exiting is expected, not an error
   console.error(error);
   await shutdown.exit(1);
-}
-
-/** The inventory service, unless INVENTORY_API_URL names one; its URL. */
-function startInventory(): string {
-  if (process.env.INVENTORY_API_URL) return process.env.INVENTORY_API_URL;
-  const inventoryUrl = `http://127.0.0.1:${inventoryPort}`;
-  console.log(`▸ Starting the inventory service on ${inventoryUrl} (data in .data/inventory)`);
-  const env = {
-    ...process.env,
-    INVENTORY_PORT: inventoryPort,
-    INVENTORY_WEBHOOK_URL: `http://${local(host)}:${port}/api/revalidate`,
-    INVENTORY_WEBHOOK_SECRET: parseSecrets(appSecrets().REVALIDATE_SECRET)[0],
-  };
-  shutdown.add('the inventory service', spawnTied('inventory service', process.execPath, ['--import', 'tsx', 'inventory/server.ts'], { env }));
-  return inventoryUrl;
 }
 
 function environment(databaseUrl: string, inventoryUrl: string): NodeJS.ProcessEnv {

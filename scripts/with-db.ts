@@ -5,7 +5,7 @@
 // Shutdown order: on SIGINT/SIGTERM/SIGHUP (or if our parent dies) the command is stopped first and may finish
 // the requests it is serving, then the database. Neither outlives this process (scripts/process/supervise.ts).
 import { appSecrets } from './local-secret';
-import { localDatabase } from './process/database';
+import { localDatabase } from './process/services';
 import { runningDemo } from './process/demo-lock';
 import { Shutdown, spawnTied } from './process/supervise';
 import { withServerHeapBound } from './server-heap';

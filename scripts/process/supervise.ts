@@ -83,6 +83,9 @@ export class Shutdown {
   /** What the process exits with after a signal. */
   exitCode = 0;
 
+  /** `stopped`, if given, hears of each step once it is done, and how long it took. */
+  constructor(private readonly stopped?: (name: string, ms: number) => void) {}
+
   get started() {
     return this.running !== undefined;
   }
@@ -96,7 +99,9 @@ export class Shutdown {
   run(): Promise<void> {
     this.running ??= (async () => {
       for (const step of this.steps.reverse()) {
+        const started = performance.now();
         await step.stop().catch((error) => console.error(`Stopping ${step.name}: ${error}`));
+        this.stopped?.(step.name, performance.now() - started);
       }
     })();
     return this.running;
