@@ -6,7 +6,7 @@
 // - updateTag / expire: 0 → a hard purge (the edge's next request for those pages goes to the app, which renders
 //   fresh); 'max' → a soft purge (the edge may serve its copy once more while it fetches the new one).
 // - The tag store awaits one purge attempt, for at most PROMPT_MS, before the invalidating request is answered
-//   (tag-store.mjs, onInvalidation): when a webhook or a Server Action returns 'applied', the edge already has it.
+//   (tag-listeners.mjs, onInvalidation): when a webhook or a Server Action returns 'applied', the edge already has it.
 //   An edge that is away (its last attempt failed or outlasted PROMPT_MS, and none has succeeded since) is not
 //   waited for at all: the author is answered at once, and the invalidation is reported queued.
 // - A purge that fails is retried until it lands, with backoff, and logged once per change of state; until then
@@ -15,7 +15,7 @@
 //   again, or the edge would keep serving what the app no longer does until its TTL ran out.
 import path from 'node:path';
 import { emit } from './metrics.mjs';
-import { Journal, log } from './log.mjs';
+import { Journal, errorMessage, log } from './log.mjs';
 
 /** The response header that carries a cached response's tags to the edge (comma-separated, like Next's own). */
 export const EDGE_TAGS_HEADER = 'x-ntc-cache-tags';
@@ -133,9 +133,6 @@ async function within(promise, ms) {
     clearTimeout(timer);
   }
 }
-
-/** @param {unknown} error */
-const errorMessage = (error) => (error instanceof Error ? error.message : String(error));
 
 /** The purges this instance has not yet delivered, in a journal (one record per purge added or done). */
 class PendingPurges {

@@ -28,6 +28,9 @@ export const log = {
   },
 };
 
+/** What a failure says in a log line (a rejection may carry something other than an Error). @param {unknown} error */
+export const errorMessage = (error) => (error instanceof Error ? error.message : String(error));
+
 const APPEND = constants.O_RDWR | constants.O_APPEND;
 
 /**

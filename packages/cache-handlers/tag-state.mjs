@@ -53,6 +53,15 @@ export function mergeTagState(current, op) {
 }
 
 /**
+ * Applies `op` to every tag it names in `states` (this process's map of them, tag-store.mjs).
+ * @param {Map<string, TagState>} states
+ * @param {TagOp} op
+ */
+export function applyToStates(states, op) {
+  for (const tag of op.tags) states.set(tag, mergeTagState(states.get(tag), op));
+}
+
+/**
  * Combines two states of one tag (this instance's and Redis's) with the same rule as `mergeTagState`.
  * @param {TagState | undefined} a
  * @param {TagState | undefined} b
