@@ -11,9 +11,19 @@ import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { LRUCache } from 'lru-cache';
 import { buildScope, config } from './config.mjs';
-import { log } from './log.mjs';
+import { errorMessage, log } from './log.mjs';
 import { getRedis, isReady } from './redis.mjs';
 import { now } from './clock.mjs';
+
+/**
+ * The bounded store behind the LRU: Redis, shared by every instance, or this instance's own files. Each keeps at most
+ * `maxEntries` entries of its layer, dropping the oldest written.
+ * @typedef {object} SharedStore
+ * @property {'redis' | 'file'} layer its name in the metrics
+ * @property {(id: string) => Promise<Buffer | null>} read an entry's bytes; null or a rejection when it is missing or the
+ *   store is away (a miss either way)
+ * @property {(id: string, bytes: Buffer, ttlMs: number) => Promise<void>} write rejects if the entry was not stored
+ */
 
 /**
  * @template {{ timestamp: number }} R
@@ -21,8 +31,8 @@ import { now } from './clock.mjs';
 export class EntryStore {
   /** @type {LRUCache<string, { record: R, size: number }>} */
   #memory;
-  /** For the file store: entry file → when written (ms), oldest first. @type {Map<string, number> | null} */
-  #files = null;
+  /** @type {SharedStore} */
+  #shared;
 
   /**
    * @param {{ layer: string, redis: import('./redis.mjs').CacheRedis | null, dir: string, prefix: string,
@@ -32,10 +42,7 @@ export class EntryStore {
   constructor({ layer, redis, dir, prefix, memoryBytes, maxEntries, perBuild = false }) {
     this.layer = layer;
     this.perBuild = perBuild;
-    this.redis = redis;
-    this.dir = path.join(dir, layer);
-    this.prefix = `${prefix}:${layer}`;
-    this.maxEntries = maxEntries;
+    this.#shared = redis ? redisStore(redis, `${prefix}:${layer}`, maxEntries) : fileStore(path.join(dir, layer), maxEntries);
     this.#memory = new LRUCache({ maxSize: memoryBytes, sizeCalculation: (v) => Math.max(1, v.size) });
   }
 
@@ -76,20 +83,19 @@ export class EntryStore {
     const ttlMs = Math.max(1, Math.round(ttlSeconds * 1000));
     this.#memory.set(id, { record, size: bytes.byteLength }, { ttl: ttlMs });
     try {
-      if (this.redis) await this.#writeRedis(id, bytes, ttlMs);
-      else await this.#writeFile(id, bytes);
+      await this.#shared.write(id, bytes, ttlMs);
     } catch (error) {
       // Kept in this instance's memory; the shared copy is an optimisation, never a reason to fail a render.
-      log.state(`write-${this.layer}`, 'failed', `could not store a ${this.layer} entry (${error instanceof Error ? error.message : error}); it stays in this instance's memory`);
+      log.state(`write-${this.layer}`, 'failed', `could not store a ${this.layer} entry (${errorMessage(error)}); it stays in this instance's memory`);
       return 'memory';
     }
     log.state(`write-${this.layer}`, 'ok', `storing ${this.layer} entries again`);
     return this.sharedLayer;
   }
 
-  /** The store behind the LRU. @returns {'redis' | 'file'} */
+  /** The store behind the LRU. */
   get sharedLayer() {
-    return this.redis ? 'redis' : 'file';
+    return this.#shared.layer;
   }
 
   /** What this instance holds in memory now, and the bound (bytes are the serialised size). */
@@ -114,12 +120,7 @@ export class EntryStore {
   async #read(id) {
     let bytes;
     try {
-      if (this.redis) {
-        if (!isReady(this.redis)) return undefined;
-        bytes = await this.redis.getBuffer(`${this.prefix}:${id}`);
-      } else {
-        bytes = await readFile(path.join(this.dir, id));
-      }
+      bytes = await this.#shared.read(id);
     } catch {
       return undefined; // missing, or the store is away: a miss, never an error page
     }
@@ -133,66 +134,82 @@ export class EntryStore {
       return undefined; // written by an incompatible version: treat as a miss
     }
   }
+}
 
-  /**
-   * @param {string} id
-   * @param {Buffer} bytes
-   * @param {number} ttlMs
-   */
-  async #writeRedis(id, bytes, ttlMs) {
-    const redis = this.redis;
-    if (!redis || !isReady(redis)) throw new Error('Redis is not connected');
-    const key = `${this.prefix}:${id}`;
-    const index = `${this.prefix}:index`;
-    const results = await redis.multi().set(key, bytes, 'PX', ttlMs).zadd(index, now(), key).zcard(index).exec();
-    const count = Number(results?.[2]?.[1] ?? 0);
-    if (count > this.maxEntries) {
-      const evicted = /** @type {string[]} */ (await redis.zpopmin(index, count - this.maxEntries));
-      const keys = evicted.filter((_, i) => i % 2 === 0); // zpopmin returns member, score, member, score…
-      if (keys.length) await redis.unlink(...keys);
-    }
-  }
+/**
+ * Entries in Redis: a key each, with the entry's TTL, and a sorted set of the keys by when they were written.
+ * @param {import('./redis.mjs').CacheRedis} redis
+ * @param {string} prefix the layer's: `<CACHE_KEY_PREFIX>:<layer>`
+ * @param {number} maxEntries
+ * @returns {SharedStore}
+ */
+function redisStore(redis, prefix, maxEntries) {
+  const index = `${prefix}:index`;
+  return {
+    layer: 'redis',
+    read: async (id) => (isReady(redis) ? redis.getBuffer(`${prefix}:${id}`) : null),
+    async write(id, bytes, ttlMs) {
+      if (!isReady(redis)) throw new Error('Redis is not connected');
+      const key = `${prefix}:${id}`;
+      const results = await redis.multi().set(key, bytes, 'PX', ttlMs).zadd(index, now(), key).zcard(index).exec();
+      const count = Number(results?.[2]?.[1] ?? 0);
+      if (count > maxEntries) {
+        const evicted = /** @type {string[]} */ (await redis.zpopmin(index, count - maxEntries));
+        const keys = evicted.filter((_, i) => i % 2 === 0); // zpopmin returns member, score, member, score…
+        if (keys.length) await redis.unlink(...keys);
+      }
+    },
+  };
+}
 
-  /**
-   * @param {string} id
-   * @param {Buffer} bytes
-   */
-  async #writeFile(id, bytes) {
-    const files = this.#fileIndex();
-    const file = path.join(this.dir, id);
-    const tmp = `${file}.${process.pid}.${now()}.tmp`;
-    try {
-      await writeFile(tmp, bytes);
-      await rename(tmp, file); // readers see the old entry or the new one, never half of one
-    } catch (error) {
-      await rm(tmp, { force: true }); // half an entry on a full disk would only keep it full
-      throw error;
-    }
-    files.delete(id);
-    files.set(id, now());
-    for (const [oldest] of files) {
-      if (files.size <= this.maxEntries) break;
-      files.delete(oldest);
-      await unlink(path.join(this.dir, oldest)).catch(() => {});
-    }
-  }
+/**
+ * Entries as files in `dir`, one each, named by its id. Each holds its own expiry, so files need no TTL.
+ * @param {string} dir the layer's: `<CACHE_DIR>/<layer>`
+ * @param {number} maxEntries
+ * @returns {SharedStore}
+ */
+function fileStore(dir, maxEntries) {
+  /** Entry file → when written (ms), oldest first; read from the disk at this process's first write. @type {Map<string, number> | null} */
+  let files = null;
+  return {
+    layer: 'file',
+    read: (id) => readFile(path.join(dir, id)),
+    async write(id, bytes) {
+      files ??= filesOnDisk(dir);
+      const file = path.join(dir, id);
+      const tmp = `${file}.${process.pid}.${now()}.tmp`;
+      try {
+        await writeFile(tmp, bytes);
+        await rename(tmp, file); // readers see the old entry or the new one, never half of one
+      } catch (error) {
+        await rm(tmp, { force: true }); // half an entry on a full disk would only keep it full
+        throw error;
+      }
+      files.delete(id);
+      files.set(id, now());
+      for (const [oldest] of files) {
+        if (files.size <= maxEntries) break;
+        files.delete(oldest);
+        await unlink(path.join(dir, oldest)).catch(() => {});
+      }
+    },
+  };
+}
 
-  /**
-   * The files already on disk (from the build, or before a restart), oldest first; read before this process's first
-   * write. Temporary files found then are writes a killed process left unfinished: removed.
-   */
-  #fileIndex() {
-    if (this.#files) return this.#files;
-    mkdirSync(this.dir, { recursive: true });
-    const names = readdirSync(this.dir);
-    for (const name of names) if (name.endsWith('.tmp')) rmSync(path.join(this.dir, name), { force: true });
-    const found = names
-      .filter((name) => !name.endsWith('.tmp'))
-      .map((name) => [name, statSync(path.join(this.dir, name)).mtimeMs])
-      .sort((a, b) => Number(a[1]) - Number(b[1]));
-    this.#files = new Map(/** @type {[string, number][]} */ (found));
-    return this.#files;
-  }
+/**
+ * The entry files already in `dir` (from the build, or before a restart), oldest first. Temporary files found then
+ * are writes a killed process left unfinished: removed.
+ * @param {string} dir
+ */
+function filesOnDisk(dir) {
+  mkdirSync(dir, { recursive: true });
+  const names = readdirSync(dir);
+  for (const name of names) if (name.endsWith('.tmp')) rmSync(path.join(dir, name), { force: true });
+  const found = names
+    .filter((name) => !name.endsWith('.tmp'))
+    .map((name) => [name, statSync(path.join(dir, name)).mtimeMs])
+    .sort((a, b) => Number(a[1]) - Number(b[1]));
+  return new Map(/** @type {[string, number][]} */ (found));
 }
 
 const KEY = Symbol.for('next-tagged-cache.entry-stores');
