@@ -370,7 +370,7 @@ const articles = new Map<number, Article>([
       '',
       '## Tag state',
       '',
-      "`packages/cache-handlers/tag-store.mjs` holds every tag's state in this process, writes each invalidation to a journal file in `CACHE_DIR` before the invalidation is reported recorded (so a restart never brings stale content back), and with `REDIS_URL` keeps it in a Redis hash plus a stream of invalidations. Before a request's first cache read, an instance reads the invalidations it has not seen yet from that stream, in one round trip (`refreshTags` in `packages/cache-handlers/use-cache.mjs`, and the page handler's `get`). An invalidation made on any instance is seen by every other before its next response.",
+      "`packages/cache-handlers/tag-store.mjs` holds every tag's state in this process; `tag-journal.mjs` writes each invalidation to a journal file in `CACHE_DIR` before the invalidation is reported recorded (so a restart never brings stale content back), and with `REDIS_URL` `tag-sync.mjs` keeps it in a Redis hash plus a stream of invalidations. Before a request's first cache read, an instance reads the invalidations it has not seen yet from that stream, in one round trip (`refreshTags` in `packages/cache-handlers/use-cache.mjs`, and the page handler's `get`). An invalidation made on any instance is seen by every other before its next response.",
       '',
       '## Entries',
       '',
