@@ -56,7 +56,8 @@ for (const [p, h, what] of needed) {
   if (await portInUse(p, h)) refuse(`Port ${p} is in use (needed for ${what}). Stop what runs there, or choose another PORT.`);
 }
 
-const shutdown = new Shutdown((name, ms) => say(`Stopped ${name} (${Math.round(ms)} ms)`));
+// Each step says how long it took to stop; the build's is left out: it has long finished by then, or was cut short.
+const shutdown = new Shutdown((name, ms) => name !== 'next build' && say(`Stopped ${name} (${Math.round(ms)} ms)`));
 // Stopped in the reverse of the order they are added: nginx, then the instances (they finish their requests), then
 // the build if one runs, the inventory service, the database.
 shutdown.onSignals((signal) => say(`${signal}: stopping ${front}, the instances (finishing their requests), the inventory service, then the database`));
