@@ -3,6 +3,10 @@ import { PostList } from './_components/post-list';
 import { getLatestPosts } from '@/lib/blog';
 import { pageMetadata } from '@/lib/site';
 
+// Served from the cache, never rendered per request (Next's ensureStatic): a change that would render this page
+// per request (request data, an uncached read, a too-short cacheLife) fails `next build`.
+export const ensureStatic = 'navigation';
+
 // The site's title and description (the layout's); only the canonical link is the page's own.
 export const metadata = pageMetadata({ path: '/' });
 

@@ -13,6 +13,8 @@ export const metadata = pageMetadata({
   description: 'Products with descriptions from our database, and live price and stock from the inventory service.',
 });
 
+// No `ensureStatic` here, unlike the other public pages: while the inventory service cannot answer, the price list is
+// rendered per request (below). With `ensureStatic = 'navigation'` the page answered 500 instead (measured).
 export default async function CatalogPage() {
   const { data: products, stamp } = await getProducts();
   return (

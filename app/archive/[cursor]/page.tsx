@@ -4,6 +4,10 @@ import { getLatestPosts } from '@/lib/blog';
 import { cursorParam } from '@/lib/route-params';
 import { PLACEHOLDER_PARAM } from '@/lib/static-params';
 
+// Served from the cache, never rendered per request (Next's ensureStatic): a change that would render this page
+// per request (request data, an uncached read, a too-short cacheLife) fails `next build`.
+export const ensureStatic = 'navigation';
+
 export const metadata = { title: 'Older posts' };
 
 // Archive pages render on first request and are then cached; the placeholder satisfies the build.

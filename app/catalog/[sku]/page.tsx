@@ -10,6 +10,10 @@ import { atLeastOne, PLACEHOLDER_PARAM } from '@/lib/static-params';
 import { PriceAndStock } from '../_components';
 import { ProductCard } from '../product-card';
 
+// Served from the cache, never rendered per request (Next's ensureStatic): a change that would render this page
+// per request (request data, an uncached read, a too-short cacheLife) fails `next build`.
+export const ensureStatic = 'navigation';
+
 export async function generateStaticParams() {
   const { data } = await getProducts();
   return atLeastOne(data.map((p) => ({ sku: p.sku })), { sku: PLACEHOLDER_PARAM });

@@ -4,6 +4,10 @@ import { getTopicPosts, getNavigation } from '@/lib/blog';
 import { listStaticParams } from '@/lib/list-route';
 import { listMetadata } from '@/lib/site';
 
+// Served from the cache, never rendered per request (Next's ensureStatic): a change that would render this page
+// per request (request data, an uncached read, a too-short cacheLife) fails `next build`.
+export const ensureStatic = 'navigation';
+
 export async function generateStaticParams() {
   const { data } = await getNavigation();
   return listStaticParams(data.topics.map((x) => x.slug));
