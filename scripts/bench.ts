@@ -64,8 +64,8 @@ if (!values.memory && !findNginx()) throw new Error(NGINX_MISSING);
 const SINGLE = 20;
 /** CACHE_MAX_ENTRIES under --shared-cache: a fifth of the flood, so that the flood shows the bound holding. */
 const FLOOD_BOUND = Math.ceil(options.flood / 5);
-/** Pages A caches before B restarts, under --shared-cache: B's first requests. */
-const RESTART_PAGES = 200;
+/** Pages A caches before B restarts, under --shared-cache: B's first requests. Within the bound, or they are evicted. */
+const RESTART_PAGES = Math.min(200, Math.floor(FLOOD_BOUND / 2));
 type Variant = 'app' | 'no-cache' | 'next-handlers';
 const distDir = (variant: Variant) => `.next-bench-${variant}`;
 const say = (line: string) => console.log(`▸ ${line}`);
@@ -255,7 +255,8 @@ async function targets(sql: postgres.Sql) {
   if (cursors.some((c) => decodeCursor(c) === null)) throw new Error('the app refuses a cursor it made');
   // The newest of them stay unrequested for --shared-cache's restart.
   const posts = old.map((p) => `/posts/${p.slug}`);
-  return { hit, postMisses: supply(posts.slice(0, -RESTART_PAGES)), restartPaths: posts.slice(-RESTART_PAGES), listMisses: supply(cursors.map((c) => `/archive/${c}`)) };
+  const split = posts.length - RESTART_PAGES;
+  return { hit, postMisses: supply(posts.slice(0, split)), restartPaths: posts.slice(split), listMisses: supply(cursors.map((c) => `/archive/${c}`)) };
 }
 
 /** Builds every variant, then starts A and B, the edge in front of A, C, nginx, and with --shared-cache D and E. */

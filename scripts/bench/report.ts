@@ -50,6 +50,7 @@ export interface SharedCache {
 
 export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 export const mib = (bytes: number) => `${fmt(bytes / 1024 / 1024)} MiB`;
+const growth = (bytes: number) => `${bytes < 0 ? '−' : '+'}${mib(Math.abs(bytes))}`;
 export const table = (header: string[], lines: string[][]) =>
   [`| ${header.join(' | ')} |`, `|${header.map(() => ' --- |').join('')}`, ...lines.map((l) => `| ${l.join(' | ')} |`)].join('\n');
 
@@ -93,8 +94,8 @@ export function printTables(rows: Row[], invalidations: Invalidation[], shared?:
     f.handlers,
     `${fmt(f.seconds)} s`,
     `${mib(f.rssBefore)} → ${mib(f.rssAfter)}`,
-    `+${mib(f.diskGrowth)}`,
-    f.redisKeys === null ? '—' : `${fmt(f.redisKeys)} keys, +${mib(f.redisGrowth!)}`,
+    growth(f.diskGrowth),
+    f.redisKeys === null ? '—' : `${fmt(f.redisKeys)} keys, ${growth(f.redisGrowth!)}`,
   ]);
   console.log(table(['handlers', 'flood took', 'memory (RSS)', 'build directory on disk', 'Redis'], flood));
 }
