@@ -71,7 +71,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
             <a href="/feed.xml" className="hover:underline">RSS feed</a>
             <a href="/sitemap.xml" className="hover:underline">Sitemap</a>
             <Link href="/catalog" className="hover:underline">Catalog</Link>
-            <Link href="/cache" className="hover:underline">Cache log</Link>
+            <Link href="/cache" className="hover:underline">Cache inspector</Link>
             <Link href="/studio" className="hover:underline">Studio (authors)</Link>
             <CacheOverlayToggle />
             <span>Every region shows when it was cached and which tags it carries.</span>

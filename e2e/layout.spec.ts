@@ -13,7 +13,7 @@ const fitsWidth = (page: Page) => page.evaluate(() => document.documentElement.s
 test('the header reaches every part of the app and marks the current one', async ({ page }) => {
   await page.goto('/');
   const nav = siteNav(page);
-  for (const name of ['Blog', 'Catalog', 'Cache log', 'Studio']) await expect(nav.getByRole('link', { name })).toBeVisible();
+  for (const name of ['Blog', 'Catalog', 'Cache inspector', 'Studio']) await expect(nav.getByRole('link', { name })).toBeVisible();
   await expect(nav.getByRole('link', { name: 'Blog' })).toHaveAttribute('aria-current', 'page');
 
   await nav.getByRole('link', { name: 'Catalog' }).click();
@@ -21,8 +21,8 @@ test('the header reaches every part of the app and marks the current one', async
   await expect(siteNav(page).getByRole('link', { name: 'Catalog' })).toHaveAttribute('aria-current', 'page');
   await expect(siteNav(page).locator('[aria-current]')).toHaveCount(1);
 
-  await siteNav(page).getByRole('link', { name: 'Cache log' }).click();
-  await expect(siteNav(page).getByRole('link', { name: 'Cache log' })).toHaveAttribute('aria-current', 'page');
+  await siteNav(page).getByRole('link', { name: 'Cache inspector' }).click();
+  await expect(siteNav(page).getByRole('link', { name: 'Cache inspector' })).toHaveAttribute('aria-current', 'page');
 
   // A post belongs to the blog, on a full page load as well as after a client navigation.
   const [post] = await db()<{ slug: string }[]>`select slug from posts where status = 'published' order by id limit 1`;
@@ -35,7 +35,7 @@ test('the home page says what the app demonstrates and links to each part', asyn
   const about = page.getByRole('region', { name: 'A reference app for tagged caching in Next.js 16' });
   await expect(about).toBeVisible();
   await expect(about).toContainText('which tags it carries');
-  await about.getByRole('link', { name: /^Cache log/ }).click();
+  await about.getByRole('link', { name: /^Cache inspector/ }).click();
   await expect(page).toHaveURL(/\/cache$/);
 });
 
@@ -97,17 +97,48 @@ test.describe('on a phone (390 px)', () => {
     expect(await fitsWidth(page)).toBe(true);
   });
 
+  test('the home page shows its first posts on the first screen, below the introduction', async ({ page }) => {
+    await page.goto('/');
+    const firstTitle = visible(page, 'post-list').getByRole('article').first().getByRole('heading');
+    await expect(firstTitle).toBeVisible();
+    const box = (await firstTitle.boundingBox())!;
+    expect(box.y + box.height, "the first post's title within the first 844 px").toBeLessThanOrEqual(844);
+  });
+
+  test("the cache inspector's tag table shows every column of a tag within the screen", async ({ page }) => {
+    await page.goto('/cache');
+    const row = page.getByTestId('tag-table').locator('tbody tr').first();
+    for (const testId of ['tag-state', 'tag-last']) {
+      const box = (await row.getByTestId(testId).boundingBox())!;
+      expect(box.x + box.width, `${testId} inside the screen`).toBeLessThanOrEqual(390);
+    }
+    expect(await fitsWidth(page)).toBe(true);
+  });
+
   test("the studio's post table fits the screen, with every action in reach", async ({ page }) => {
     await signIn(page, LENA);
     await page.goto('/studio');
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('All posts');
     expect(await fitsWidth(page)).toBe(true);
     const row = page.getByTestId('studio-posts').getByRole('row').filter({ has: page.getByRole('link', { name: 'View' }) }).first();
-    for (const name of ['View', 'Delete']) {
+    for (const name of ['Edit', 'View', 'Delete']) {
       const box = (await row.getByRole('link', { name }).boundingBox())!;
       expect(box.x + box.width, `${name} inside the screen`).toBeLessThanOrEqual(390);
     }
   });
+});
+
+test('each studio page names itself in the tab, and every row of the list has an Edit link', async ({ page }) => {
+  await signIn(page, LENA);
+  await page.goto('/studio');
+  await expect(page).toHaveTitle(/^Posts · Studio · /);
+  await page.getByTestId('studio-posts').getByRole('link', { name: 'Edit', exact: true }).first().click();
+  await expect(page).toHaveURL(/\/studio\/posts\/\d+$/);
+  await expect(page).toHaveTitle(/^Edit post · Studio · /);
+  await page.goto('/studio/new');
+  await expect(page).toHaveTitle(/^New post · Studio · /);
+  await page.goto('/studio/profile');
+  await expect(page).toHaveTitle(/^Your author profile · Studio · /);
 });
 
 test("an editor's studio says all posts, and each row's actions stay on one line at 1280 px", async ({ page }) => {

@@ -14,6 +14,7 @@ const policy: sanitizeHtml.IOptions = {
     a: ['href', 'title', 'rel'],
     img: ['src', 'alt', 'title'],
     code: ['class'],
+    pre: ['tabindex'],
     th: ['align'],
     td: ['align'],
     ol: ['start'],
@@ -25,6 +26,8 @@ const policy: sanitizeHtml.IOptions = {
   transformTags: {
     // Links in posts are the authors', not ours: don't pass our ranking or window to them.
     a: sanitizeHtml.simpleTransform('a', { rel: 'nofollow noopener noreferrer' }),
+    // A code block scrolls sideways when a line is long: focusable, so a keyboard can scroll it too.
+    pre: sanitizeHtml.simpleTransform('pre', { tabindex: '0' }),
   },
 };
 

@@ -4,7 +4,7 @@ import Link from 'next/link';
 export function Orientation() {
   const parts = [
     { href: '/studio', title: 'Studio', text: 'Sign in as an author and edit a post: the change invalidates exactly the tags it touches.' },
-    { href: '/cache', title: 'Cache log', text: 'Every tag, its state, and each invalidation: who sent it, when, and with which mode.' },
+    { href: '/cache', title: 'Cache inspector', text: 'Every tag, its state, and each invalidation: who sent it, when, and with which mode.' },
     { href: '/catalog', title: 'Catalog', text: 'Prices from an external inventory service, cached and refreshed by its signed webhook.' },
   ];
   return (
@@ -22,7 +22,8 @@ export function Orientation() {
           <li key={p.href}>
             <Link href={p.href} className="block h-full rounded-md border border-zinc-200 bg-white p-3 text-sm hover:border-zinc-400 dark:border-zinc-700 dark:bg-zinc-950 dark:hover:border-zinc-500">
               <span className="font-medium">{p.title} →</span>
-              <span className="mt-1 block text-zinc-600 dark:text-zinc-400">{p.text}</span>
+              {/* On a phone the titles alone, so the first posts still show on the first screen. */}
+              <span className="mt-1 hidden text-zinc-600 sm:block dark:text-zinc-400">{p.text}</span>
             </Link>
           </li>
         ))}

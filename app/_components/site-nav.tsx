@@ -7,7 +7,7 @@ import { usePathname } from 'next/navigation';
 export const SECTIONS = [
   { href: '/', label: 'Blog', owns: (p: string) => p === '/' || /^\/(posts|archive|categories|authors|topics)(\/|$)/.test(p) },
   { href: '/catalog', label: 'Catalog', owns: (p: string) => p.startsWith('/catalog') },
-  { href: '/cache', label: 'Cache log', owns: (p: string) => p.startsWith('/cache') },
+  { href: '/cache', label: 'Cache inspector', owns: (p: string) => p.startsWith('/cache') },
   { href: '/studio', label: 'Studio', owns: (p: string) => p.startsWith('/studio') || p.startsWith('/sign-in') },
 ] as const;
 

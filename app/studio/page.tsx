@@ -9,6 +9,9 @@ import { requireUser } from './_components/require-user';
 
 // Blocking by design, like the studio layout: the whole page, the signed-in user included, is rendered before
 // anything is sent, so its forms work without JavaScript. Navigations between studio pages are not instant.
+// Each studio page names itself in the tab, so several open tabs can be told apart.
+export const metadata = { title: 'Posts · Studio' };
+
 export const instant = false;
 
 const timeFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
@@ -90,6 +93,7 @@ function PostRow({ post, showAuthor }: { post: StudioPost; showAuthor: boolean }
       </td>
       <td className="block pt-2 sm:table-cell sm:py-2 sm:pl-2">
         <div className="flex flex-wrap gap-2 sm:flex-nowrap sm:justify-end">
+          <Link className="rounded border border-zinc-300 px-2 py-1 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800" href={`/studio/posts/${post.id}`}>Edit</Link>
           {post.status === 'published' && (
             <Link className="rounded border border-zinc-300 px-2 py-1 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800" href={`/posts/${post.slug}`}>View</Link>
           )}

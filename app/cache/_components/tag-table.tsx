@@ -41,9 +41,10 @@ export function TagTable({ conditions, lastPerTag }: { conditions: Map<string, T
     if (pattern && (!known || known.at < last.at)) lastByPattern.set(pattern, last);
   }
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full text-left text-sm" data-testid="tag-table">
-        <thead className="border-b border-zinc-200 text-zinc-500 dark:border-zinc-800">
+    // On a phone each tag is a block with its columns one under another (each named), so no column is out of sight.
+    <div>
+      <table className="block w-full text-left text-sm sm:table" data-testid="tag-table">
+        <thead className="hidden border-b border-zinc-200 text-zinc-500 sm:table-header-group dark:border-zinc-800">
           <tr>
             <th className="py-2 pr-4 font-medium">Tag</th>
             <th className="py-2 pr-4 font-medium">Carried by</th>
@@ -51,19 +52,20 @@ export function TagTable({ conditions, lastPerTag }: { conditions: Map<string, T
             <th className="py-2 font-medium">Last invalidation</th>
           </tr>
         </thead>
-        <tbody className="divide-y divide-zinc-100 align-top dark:divide-zinc-800">
+        <tbody className="block divide-y divide-zinc-100 align-top sm:table-row-group dark:divide-zinc-800">
           {tagVocabulary.map(({ pattern, meaning }) => {
             const list = conditions.get(pattern) ?? [];
             const last = lastByPattern.get(pattern);
             const parameterised = pattern.includes('<');
             const stale = list.filter((c) => c.state === 'stale').length;
             return (
-              <tr key={pattern} data-pattern={pattern}>
-                <td className="max-w-xs py-2 pr-4">
+              <tr key={pattern} data-pattern={pattern} className="block py-2 sm:table-row sm:py-0">
+                <td className="block sm:table-cell sm:max-w-xs sm:py-2 sm:pr-4">
                   <div className="font-mono">{pattern}</div>
                   <div className="text-xs text-zinc-500 dark:text-zinc-400">{meaning}</div>
                 </td>
-                <td className="py-2 pr-4 text-xs">
+                <td className="block pt-1 text-xs sm:table-cell sm:py-2 sm:pr-4">
+                  <span className="text-zinc-500 sm:hidden">Carried by: </span>
                   <ul>
                     {carriers.get(pattern)?.map((c) => (
                       <li key={c.fn}>
@@ -72,7 +74,8 @@ export function TagTable({ conditions, lastPerTag }: { conditions: Map<string, T
                     ))}
                   </ul>
                 </td>
-                <td className="py-2 pr-4" data-testid="tag-state">
+                <td className="block pt-1 sm:table-cell sm:py-2 sm:pr-4" data-testid="tag-state">
+                  <span className="text-zinc-500 sm:hidden">State: </span>
                   {list.length === 0 ? (
                     <span data-state="fresh"><span className="font-medium text-emerald-700 dark:text-emerald-400">fresh</span>: never invalidated</span>
                   ) : !parameterised ? (
@@ -91,7 +94,8 @@ export function TagTable({ conditions, lastPerTag }: { conditions: Map<string, T
                     </details>
                   )}
                 </td>
-                <td className="py-2" data-testid="tag-last">
+                <td className="block pt-1 sm:table-cell sm:py-2" data-testid="tag-last">
+                  <span className="text-zinc-500 sm:hidden">Last invalidation: </span>
                   {last ? (
                     <>
                       <RelativeTime at={last.at.toISOString()} /> by {describeSource(last)}, {describeMode(last.mode)}

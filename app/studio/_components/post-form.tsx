@@ -76,8 +76,9 @@ export function PostForm({
       <TextFields fields={fields} errors={errors} slugFollowsTitle={!initial.id && !initial.slug} />
       <ClassificationFields fields={fields} errors={errors} categories={categories} topics={topics} />
 
+      {/* min-w-0: a grid column is as wide as its widest content otherwise (a long line of code in the preview). */}
       <div className="grid gap-5 lg:grid-cols-2">
-        <div>
+        <div className="min-w-0">
           <label htmlFor="body" className="block text-sm font-medium">Body (Markdown)</label>
           <textarea id="body" name="body" ref={bodyRef} defaultValue={fields.body} rows={18} className={`${input} font-mono text-sm`}
             aria-invalid={Boolean(bodyError)} aria-describedby={bodyError ? 'body-error body-count' : 'body-count'}
@@ -230,9 +231,10 @@ function ClassificationFields({
 /** The rendered body; `html` null until the first preview arrives. */
 function Preview({ html }: { html: string | null }) {
   return (
-    <section aria-label="Preview">
-      <p className="block text-sm font-medium">Preview</p>
-      <div className="prose prose-zinc mt-1 max-h-[28rem] max-w-none overflow-auto rounded-md border border-dashed border-zinc-300 p-3 dark:prose-invert dark:border-zinc-700"
+    <section aria-label="Rendered body" className="min-w-0">
+      <p className="block text-sm font-medium">Rendered body</p>
+      {/* Focusable: a region that scrolls must be reachable by keyboard. */}
+      <div tabIndex={0} className="prose prose-zinc mt-1 max-h-[28rem] max-w-none overflow-auto rounded-md border border-dashed border-zinc-300 p-3 dark:prose-invert dark:border-zinc-700"
         data-testid="preview"
         // Safe: rendered by the server with the same sanitiser as the public page.
         dangerouslySetInnerHTML={{ __html: html ?? '<p class="text-zinc-500">The preview appears here as you type (needs JavaScript).</p>' }} />

@@ -7,6 +7,9 @@ import { requireUser } from '../_components/require-user';
 
 // Blocking by design, like the studio layout: the whole page, the signed-in user included, is rendered before
 // anything is sent, so its forms work without JavaScript. Navigations between studio pages are not instant.
+// Each studio page names itself in the tab, so several open tabs can be told apart.
+export const metadata = { title: 'New post · Studio' };
+
 export const instant = false;
 
 async function NewPost() {

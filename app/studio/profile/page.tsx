@@ -9,7 +9,7 @@ import { ProfileForm } from './profile-form';
 // anything is sent, so its forms work without JavaScript. Navigations between studio pages are not instant.
 export const instant = false;
 
-export const metadata = { title: 'Your author profile' };
+export const metadata = { title: 'Your author profile · Studio' };
 
 export default async function ProfilePage() {
   const user = await requireUser('/studio/profile');
