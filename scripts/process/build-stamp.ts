@@ -46,7 +46,7 @@ export interface BuildStamp extends BuildInputs {
 const sha = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 /** The input files present under `root`: git's view (tracked and new, not ignored) when it is a checkout. */
-export function inputFiles(root: string): string[] {
+function inputFiles(root: string): string[] {
   try {
     const out = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', ...BUILD_INPUTS], {
       cwd: root,
@@ -57,20 +57,13 @@ export function inputFiles(root: string): string[] {
     return [...new Set(out.split('\0').filter(Boolean))].filter((file) => existsSync(path.join(root, file))).sort();
   } catch {
     // Not a git checkout (a tarball): every file under the inputs.
-    const files: string[] = [];
-    const walk = (rel: string) => {
-      const full = path.join(root, rel);
-      if (!existsSync(full)) return;
-      if (statSync(full).isDirectory()) for (const name of readdirSync(full)) walk(path.join(rel, name));
-      else files.push(rel.split(path.sep).join('/'));
-    };
-    BUILD_INPUTS.forEach(walk);
-    return files.sort();
+    const files = BUILD_INPUTS.filter((input) => existsSync(path.join(root, input))).flatMap((input) =>
+      statSync(path.join(root, input)).isDirectory()
+        ? readdirSync(path.join(root, input), { recursive: true, encoding: 'utf8' }).map((name) => path.join(input, name))
+        : [input],
+    );
+    return files.filter((file) => statSync(path.join(root, file)).isFile()).map((file) => file.split(path.sep).join('/')).sort();
   }
-}
-
-export function sourceHashes(root: string): Record<string, string> {
-  return Object.fromEntries(inputFiles(root).map((file) => [file, sha(readFileSync(path.join(root, file)))]));
 }
 
 function nextVersion(root: string): string {
@@ -107,7 +100,7 @@ export async function databaseStamp(url: string): Promise<string> {
 
 export function buildInputs(root: string, env: Record<string, string | undefined>, database: string): BuildInputs {
   return {
-    files: sourceHashes(root),
+    files: Object.fromEntries(inputFiles(root).map((file) => [file, sha(readFileSync(path.join(root, file)))])),
     env: Object.fromEntries(BUILD_ENV.map((name) => [name, env[name] ? sha(`${name}=${env[name]}`).slice(0, 16) : ''])),
     runtime: { node: process.version, next: nextVersion(root) },
     database,
@@ -120,7 +113,7 @@ export function completeBuildId(distDir: string): string | null {
   return readFileSync(path.join(distDir, 'BUILD_ID'), 'utf8').trim() || null;
 }
 
-export function readStamp(distDir: string): BuildStamp | null {
+function readStamp(distDir: string): BuildStamp | null {
   try {
     const stamp = JSON.parse(readFileSync(path.join(distDir, STAMP_FILE), 'utf8')) as BuildStamp;
     return stamp.version === 1 ? stamp : null;
