@@ -303,7 +303,7 @@ test('Redis stops mid-run: no errors, and an invalidation made meanwhile reaches
 });
 
 test('a flood of invented URLs (ten times the bound): shared storage stays within CACHE_MAX_ENTRIES', async () => {
-  // `npm run bench:shared-cache` floods 10,000 and reports memory and storage; ten times the bound proves the bound.
+  // `npm run bench -- --shared-cache` floods 10,000 and reports memory and storage; ten times the bound proves the bound.
   test.setTimeout(300_000);
   const total = 10 * MAX_ENTRIES;
   let next = 0;
