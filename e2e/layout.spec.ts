@@ -131,14 +131,14 @@ test.describe('on a phone (390 px)', () => {
 test('each studio page names itself in the tab, and every row of the list has an Edit link', async ({ page }) => {
   await signIn(page, LENA);
   await page.goto('/studio');
-  await expect(page).toHaveTitle(/^Posts · Studio · /);
+  await expect(page).toHaveTitle(/^Posts · Studio/);
   await page.getByTestId('studio-posts').getByRole('link', { name: 'Edit', exact: true }).first().click();
   await expect(page).toHaveURL(/\/studio\/posts\/\d+$/);
-  await expect(page).toHaveTitle(/^Edit post · Studio · /);
+  await expect(page).toHaveTitle(/^Edit post · Studio/);
   await page.goto('/studio/new');
-  await expect(page).toHaveTitle(/^New post · Studio · /);
+  await expect(page).toHaveTitle(/^New post · Studio/);
   await page.goto('/studio/profile');
-  await expect(page).toHaveTitle(/^Your author profile · Studio · /);
+  await expect(page).toHaveTitle(/^Your author profile · Studio/);
 });
 
 test("an editor's studio says all posts, and each row's actions stay on one line at 1280 px", async ({ page }) => {
