@@ -57,7 +57,6 @@ export function TagTable({ conditions, lastPerTag }: { conditions: Map<string, T
             const list = conditions.get(pattern) ?? [];
             const last = lastByPattern.get(pattern);
             const parameterised = pattern.includes('<');
-            const stale = list.filter((c) => c.state === 'stale').length;
             return (
               <tr key={pattern} data-pattern={pattern} className="block py-2 sm:table-row sm:py-0">
                 <td className="block sm:table-cell sm:max-w-xs sm:py-2 sm:pr-4">
@@ -74,26 +73,7 @@ export function TagTable({ conditions, lastPerTag }: { conditions: Map<string, T
                     ))}
                   </ul>
                 </td>
-                <td className="block pt-1 sm:table-cell sm:py-2 sm:pr-4" data-testid="tag-state">
-                  <span className="text-zinc-500 sm:hidden">State: </span>
-                  {list.length === 0 ? (
-                    <span data-state="fresh"><span className="font-medium text-emerald-700 dark:text-emerald-400">fresh</span>: never invalidated</span>
-                  ) : !parameterised ? (
-                    <Condition condition={list[0]} />
-                  ) : (
-                    <details>
-                      <summary className="cursor-pointer">
-                        {list.length} invalidated: {stale} stale, {list.length - stale} expired
-                      </summary>
-                      <ul className="mt-1 space-y-0.5 text-xs">
-                        {list.slice(0, SHOWN_TAGS).map((c, i) => (
-                          <li key={i}><span className="font-mono">{c.tag}</span> <Condition condition={c} /></li>
-                        ))}
-                        {list.length > SHOWN_TAGS && <li className="text-zinc-500">and {list.length - SHOWN_TAGS} more</li>}
-                      </ul>
-                    </details>
-                  )}
-                </td>
+                <StateCell list={list} parameterised={parameterised} />
                 <td className="block pt-1 sm:table-cell sm:py-2" data-testid="tag-last">
                   <span className="text-zinc-500 sm:hidden">Last invalidation: </span>
                   {last ? (
@@ -111,5 +91,32 @@ export function TagTable({ conditions, lastPerTag }: { conditions: Map<string, T
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** A pattern's state: fresh, its one tag's condition, or (for a pattern with a parameter) its latest tags. */
+function StateCell({ list, parameterised }: { list: TagCondition[]; parameterised: boolean }) {
+  const stale = list.filter((c) => c.state === 'stale').length;
+  return (
+    <td className="block pt-1 sm:table-cell sm:py-2 sm:pr-4" data-testid="tag-state">
+      <span className="text-zinc-500 sm:hidden">State: </span>
+      {list.length === 0 ? (
+        <span data-state="fresh"><span className="font-medium text-emerald-700 dark:text-emerald-400">fresh</span>: never invalidated</span>
+      ) : !parameterised ? (
+        <Condition condition={list[0]} />
+      ) : (
+        <details>
+          <summary className="cursor-pointer">
+            {list.length} invalidated: {stale} stale, {list.length - stale} expired
+          </summary>
+          <ul className="mt-1 space-y-0.5 text-xs">
+            {list.slice(0, SHOWN_TAGS).map((c, i) => (
+              <li key={i}><span className="font-mono">{c.tag}</span> <Condition condition={c} /></li>
+            ))}
+            {list.length > SHOWN_TAGS && <li className="text-zinc-500">and {list.length - SHOWN_TAGS} more</li>}
+          </ul>
+        </details>
+      )}
+    </td>
   );
 }
